@@ -1,0 +1,38 @@
+import type { Knex } from 'knex';
+import type { PROXY_PROTOCOLS } from '../schemas/common.js';
+import { InstanceConfigTable } from './instance-config-table.js';
+import { bool, str, type Row } from './rows.js';
+
+export type ProxyProtocol = (typeof PROXY_PROTOCOLS)[number];
+
+export interface ProxyConfig {
+  enabled: boolean;
+  host: string;
+  port: string;
+  protocol: ProxyProtocol;
+  username: string;
+  password: string;
+}
+
+export function proxyRepository(db: Knex): InstanceConfigTable<ProxyConfig> {
+  return new InstanceConfigTable<ProxyConfig>(
+    db,
+    'instance_proxies',
+    (p) => ({
+      enabled: p.enabled,
+      host: p.host,
+      port: p.port,
+      protocol: p.protocol,
+      username: p.username,
+      password: p.password,
+    }),
+    (r: Row) => ({
+      enabled: bool(r.enabled),
+      host: str(r.host),
+      port: str(r.port),
+      protocol: str(r.protocol) as ProxyProtocol,
+      username: str(r.username),
+      password: str(r.password),
+    }),
+  );
+}

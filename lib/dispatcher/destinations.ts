@@ -1,0 +1,121 @@
+// Which destinations want an event, and how each is addressed: the rules of
+// the contract's Events section (URL suffix, exchange, queue and subject names).
+import type { EventsConfig } from '../config.js';
+import type { EventIntegration, EventIntegrationKind } from '../db/event-integrations.js';
+import type { SinkName } from '../db/outbox.js';
+import type { WebhookConfig } from '../db/webhooks.js';
+import { payloadName, type EventName } from '../events/names.js';
+import type { Delivery, Envelope } from '../sinks/delivery.js';
+
+/** What the dispatcher knows about the instance an event belongs to. */
+export interface InstanceContext {
+  /** null for server-wide events (application.startup). */
+  name: string | null;
+  token: string | null;
+  ownerJid: string | null;
+  webhook: WebhookConfig | null;
+  integrations: Map<EventIntegrationKind, EventIntegration>;
+}
+
+export interface Addressed {
+  sink: SinkName;
+  /** The lane: rows with the same instance and destination are delivered in order. */
+  destination: string;
+  delivery: Delivery;
+}
+
+const wants = (events: readonly EventName[], event: EventName) => events.length === 0 || events.includes(event);
+
+/** `messages.upsert` → `messages-upsert`, the path segment of `byEvents` webhooks. */
+export function eventPath(event: EventName): string {
+  return payloadName(event).replace(/\./g, '-');
+}
+
+/** SQS names allow letters, digits, `-` and `_` only. */
+function sqsSafe(text: string): string {
+  return text.replace(/[^A-Za-z0-9_-]/g, '_');
+}
+
+export function sqsQueueName(prefix: string, event: EventName): string {
+  return `${sqsSafe(prefix)}_${event.toLowerCase()}.fifo`;
+}
+
+export interface EnvelopeBase {
+  serverUrl: string;
+  dateTime: string;
+}
+
+function envelope(event: EventName, context: InstanceContext, data: unknown, destination: string, base: EnvelopeBase): Envelope {
+  return {
+    event: payloadName(event),
+    instance: context.name,
+    data,
+    destination,
+    date_time: base.dateTime,
+    sender: context.ownerJid,
+    server_url: base.serverUrl,
+    apikey: context.token,
+  };
+}
+
+function enabled(context: InstanceContext, kind: EventIntegrationKind, event: EventName): boolean {
+  const integration = context.integrations.get(kind);
+  return Boolean(integration?.enabled && wants(integration.events, event));
+}
+
+/** Every destination of one event: the instance's own and the server-wide ones. */
+export function address(event: EventName, data: unknown, context: InstanceContext, config: EventsConfig, base: EnvelopeBase): Addressed[] {
+  const out: Addressed[] = [];
+  const lane = context.name ?? '';
+  const make = (destination: string) => envelope(event, context, data, destination, base);
+
+  const hook = context.webhook;
+  if (hook?.enabled && hook.url && wants(hook.events, event)) {
+    const url = hook.byEvents ? `${hook.url.replace(/\/+$/, '')}/${eventPath(event)}` : hook.url;
+    out.push({ sink: 'webhook', destination: url, delivery: { sink: 'webhook', url, headers: hook.headers, secret: hook.secret, envelope: make(url) } });
+  }
+  const globalHook = config.webhook;
+  if (globalHook.globalEnabled && globalHook.globalUrl && wants(globalHook.globalEvents, event)) {
+    const url = globalHook.globalByEvents ? `${globalHook.globalUrl.replace(/\/+$/, '')}/${eventPath(event)}` : globalHook.globalUrl;
+    out.push({ sink: 'webhook', destination: url, delivery: { sink: 'webhook', url, headers: {}, secret: null, envelope: make(url) } });
+  }
+
+  const rabbit = config.rabbitmq;
+  if (rabbit.enabled && context.name && enabled(context, 'rabbitmq', event)) {
+    const queue = `${context.name}.${payloadName(event)}`;
+    out.push({
+      sink: 'rabbitmq',
+      destination: context.name,
+      delivery: { sink: 'rabbitmq', exchange: context.name, routingKey: payloadName(event), queue, envelope: make(queue) },
+    });
+  }
+  if (rabbit.enabled && rabbit.globalEnabled && wants(rabbit.globalEvents, event)) {
+    const queue = payloadName(event);
+    out.push({
+      sink: 'rabbitmq',
+      destination: rabbit.exchangeName,
+      delivery: { sink: 'rabbitmq', exchange: rabbit.exchangeName, routingKey: queue, queue, envelope: make(queue) },
+    });
+  }
+
+  const sqs = config.sqs;
+  if (sqs.enabled && context.name && enabled(context, 'sqs', event)) {
+    const queueName = sqsQueueName(context.name, event);
+    out.push({ sink: 'sqs', destination: queueName, delivery: { sink: 'sqs', queueName, groupId: sqsSafe(context.name), envelope: make(queueName) } });
+  }
+  if (sqs.enabled && sqs.globalEnabled && wants(sqs.globalEvents, event)) {
+    const queueName = sqsQueueName(sqs.globalPrefix, event);
+    out.push({ sink: 'sqs', destination: queueName, delivery: { sink: 'sqs', queueName, groupId: sqsSafe(lane || 'server'), envelope: make(queueName) } });
+  }
+
+  const nats = config.nats;
+  if (nats.enabled && context.name && enabled(context, 'nats', event)) {
+    const subject = `${context.name}.${payloadName(event)}`;
+    out.push({ sink: 'nats', destination: `${context.name}.>`, delivery: { sink: 'nats', subject, envelope: make(subject) } });
+  }
+  if (nats.enabled && nats.globalEnabled && wants(nats.globalEvents, event)) {
+    const subject = `${nats.globalPrefix}.${payloadName(event)}`;
+    out.push({ sink: 'nats', destination: `${nats.globalPrefix}.>`, delivery: { sink: 'nats', subject, envelope: make(subject) } });
+  }
+  return out;
+}

@@ -1,0 +1,175 @@
+import { randomUUID } from 'node:crypto';
+import { Actor, type Reply } from '../actor/actor.js';
+import type { EventsConfig } from '../config.js';
+import type { NewOutboxRow, OutboxRepository, SinkName } from '../db/outbox.js';
+import type { Repositories } from '../db/repositories.js';
+import type { EventName } from '../events/names.js';
+import type { Logger } from '../logger.js';
+import { address, type InstanceContext } from './destinations.js';
+
+export interface DispatcherOptions {
+  events: EventsConfig;
+  serverUrl: string;
+  repos: Repositories;
+  outbox: OutboxRepository;
+  /** Sinks that run on this server; rows are written only for them. */
+  sinks: ReadonlySet<SinkName>;
+  /** Tells the sinks that rows were committed. */
+  wake(sinks: SinkName[]): void;
+  renderQr(text: string): Promise<string>;
+  logger: Logger;
+}
+
+interface PendingEvent {
+  /** null for server-wide events. */
+  instance: string | null;
+  event: EventName;
+  data: unknown;
+  at: number;
+  reply?: Reply<void>;
+}
+
+/** Every message the dispatcher accepts. */
+type DispatcherMessage =
+  | { type: 'publish'; pending: PendingEvent }
+  | { type: 'flush' }
+  | { type: 'drain'; reply: Reply<void> };
+
+const RETRY_COMMIT_MS = 1_000;
+
+/**
+ * Turns events into outbox rows, one per destination, and wakes the sinks.
+ * Events are committed in batches (group commit): the first event of a batch
+ * waits at most `batchDelayMs` for others, and a batch never exceeds
+ * `batchMax`. An event counts as accepted once its batch is committed.
+ */
+export class Dispatcher extends Actor<DispatcherMessage> {
+  private buffer: PendingEvent[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private drainWaiters: Reply<void>[] = [];
+
+  constructor(private readonly options: DispatcherOptions) {
+    super();
+  }
+
+  /** Resolves once the event is durable in the outbox. */
+  publish(instance: string | null, event: EventName, data: unknown): Promise<void> {
+    return new Promise<void>((resolve, reject) =>
+      this.tell({ type: 'publish', pending: { instance, event, data, at: Date.now(), reply: { resolve, reject } } }),
+    );
+  }
+
+  /** Commits whatever is buffered; resolves when the buffer is empty. */
+  drain(): Promise<void> {
+    return this.ask<void>((reply) => ({ type: 'drain', reply }), 30_000, 'draining the dispatcher');
+  }
+
+  protected async receive(message: DispatcherMessage): Promise<void> {
+    switch (message.type) {
+      case 'publish':
+        this.buffer.push(message.pending);
+        if (this.buffer.length >= this.options.events.outbox.batchMax) return this.flush();
+        this.timer ??= setTimeout(() => this.tell({ type: 'flush' }), this.options.events.outbox.batchDelayMs);
+        return;
+      case 'flush':
+        return this.flush();
+      case 'drain':
+        this.drainWaiters.push(message.reply);
+        return this.flush();
+    }
+  }
+
+  protected failed(message: DispatcherMessage, error: unknown): void {
+    this.options.logger.error({ err: error, message: message.type }, 'dispatcher failed to handle a message');
+  }
+
+  private async flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch = this.buffer.splice(0, this.options.events.outbox.batchMax);
+    if (batch.length > 0) {
+      try {
+        const rows = await this.rowsFor(batch);
+        await this.options.outbox.append(rows);
+        for (const pending of batch) pending.reply?.resolve();
+        const sinks = [...new Set(rows.map((row) => row.sink))];
+        if (sinks.length > 0) this.options.wake(sinks);
+      } catch (error) {
+        // Not committed, so not accepted yet: keep the batch and try again.
+        this.options.logger.error({ err: error, events: batch.length }, 'could not commit events; retrying');
+        this.buffer.unshift(...batch);
+        this.timer = setTimeout(() => this.tell({ type: 'flush' }), RETRY_COMMIT_MS);
+        return;
+      }
+    }
+    if (this.buffer.length > 0) {
+      this.timer ??= setTimeout(() => this.tell({ type: 'flush' }), 0);
+      return;
+    }
+    for (const waiter of this.drainWaiters.splice(0)) waiter.resolve();
+  }
+
+  private async rowsFor(batch: PendingEvent[]): Promise<NewOutboxRow[]> {
+    const contexts = await this.contexts(batch);
+    const rows: NewOutboxRow[] = [];
+    for (const pending of batch) {
+      const context = contexts.get(pending.instance ?? '') ?? serverContext();
+      const data = await this.enrich(pending);
+      const base = { serverUrl: this.options.serverUrl, dateTime: new Date(pending.at).toISOString() };
+      const eventId = randomUUID();
+      for (const addressed of address(pending.event, data, context, this.options.events, base)) {
+        if (!this.options.sinks.has(addressed.sink)) continue;
+        rows.push({
+          eventId,
+          instance: pending.instance ?? '',
+          sink: addressed.sink,
+          destination: addressed.destination,
+          event: pending.event,
+          payload: JSON.stringify(addressed.delivery),
+        });
+      }
+    }
+    return rows;
+  }
+
+  /** The QR image is rendered here, in the CPU pool, not in the worker that owns the socket. */
+  private async enrich(pending: PendingEvent): Promise<unknown> {
+    if (pending.event !== 'QRCODE_UPDATED') return pending.data;
+    const data = pending.data as { qrcode?: { code?: string } };
+    const code = data.qrcode?.code;
+    if (!code) return pending.data;
+    const base64 = await this.options.renderQr(code);
+    return { ...data, qrcode: { ...data.qrcode, base64 } };
+  }
+
+  /** Each instance's configuration, read once per batch so that changes apply at once. */
+  private async contexts(batch: PendingEvent[]): Promise<Map<string, InstanceContext>> {
+    const names = [...new Set(batch.map((pending) => pending.instance).filter((name): name is string => Boolean(name)))];
+    const contexts = new Map<string, InstanceContext>();
+    const { repos } = this.options;
+    for (const name of names) {
+      const instance = await repos.instances.findByName(name);
+      if (!instance) {
+        // Deleted already: only the server-wide destinations remain.
+        contexts.set(name, { ...serverContext(), name });
+        continue;
+      }
+      const [webhook, integrations] = await Promise.all([
+        repos.webhooks.find(instance.id),
+        repos.eventIntegrations.findMany([instance.id]),
+      ]);
+      contexts.set(name, {
+        name,
+        token: instance.token,
+        ownerJid: instance.ownerJid,
+        webhook: webhook?.value ?? null,
+        integrations: integrations.get(instance.id) ?? new Map(),
+      });
+    }
+    return contexts;
+  }
+}
+
+function serverContext(): InstanceContext {
+  return { name: null, token: null, ownerJid: null, webhook: null, integrations: new Map() };
+}

@@ -1,0 +1,41 @@
+// Event names as users configure them (UPPER_SNAKE) and as payloads carry them
+// (dotted lower case). The order is the contract's.
+export const EVENT_NAMES = {
+  APPLICATION_STARTUP: 'application.startup',
+  QRCODE_UPDATED: 'qrcode.updated',
+  CONNECTION_UPDATE: 'connection.update',
+  MESSAGES_SET: 'messages.set',
+  MESSAGES_UPSERT: 'messages.upsert',
+  MESSAGES_EDITED: 'messages.edited',
+  MESSAGES_UPDATE: 'messages.update',
+  MESSAGES_DELETE: 'messages.delete',
+  SEND_MESSAGE: 'send.message',
+  SEND_MESSAGE_UPDATE: 'send.message.update',
+  CONTACTS_SET: 'contacts.set',
+  CONTACTS_UPSERT: 'contacts.upsert',
+  CONTACTS_UPDATE: 'contacts.update',
+  PRESENCE_UPDATE: 'presence.update',
+  CHATS_SET: 'chats.set',
+  CHATS_UPSERT: 'chats.upsert',
+  CHATS_UPDATE: 'chats.update',
+  CHATS_DELETE: 'chats.delete',
+  GROUPS_UPSERT: 'groups.upsert',
+  GROUP_UPDATE: 'group.update',
+  GROUP_PARTICIPANTS_UPDATE: 'group-participants.update',
+  LABELS_EDIT: 'labels.edit',
+  LABELS_ASSOCIATION: 'labels.association',
+  CALL: 'call',
+  LOGOUT_INSTANCE: 'logout.instance',
+  REMOVE_INSTANCE: 'remove.instance',
+  INSTANCE_CREATE: 'instance.create',
+  INSTANCE_DELETE: 'instance.delete',
+} as const;
+
+export type EventName = keyof typeof EVENT_NAMES;
+export type EventPayloadName = (typeof EVENT_NAMES)[EventName];
+
+export const EVENT_LIST = Object.keys(EVENT_NAMES) as EventName[];
+
+export function payloadName(event: EventName): EventPayloadName {
+  return EVENT_NAMES[event];
+}

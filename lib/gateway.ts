@@ -1,0 +1,128 @@
+import type { Server } from 'node:http';
+import { createRequire } from 'node:module';
+import type { Config } from './config.js';
+import { CpuPool } from './cpu/pool.js';
+import { migrate, openDb } from './db/knex.js';
+import { OutboxRepository } from './db/outbox.js';
+import { repositories } from './db/repositories.js';
+import { Dispatcher } from './dispatcher/dispatcher.js';
+import { scheduleOutboxPruning } from './dispatcher/housekeeping.js';
+import { createApp } from './http/app.js';
+import { restoreAll } from './instances/connection.js';
+import { instanceObserver } from './instances/observer.js';
+import type { Logger } from './logger.js';
+import { enabledSinks } from './sinks/enabled-sinks.js';
+import { SinkSupervisor } from './sinks/sink-supervisor.js';
+import { Supervisor } from './supervisor/supervisor.js';
+import type { MediaSource } from '../workers/cpu.js';
+
+const require = createRequire(import.meta.url);
+const { version } = require('../../package.json') as { version: string };
+
+export interface Gateway {
+  server: Server;
+  /** The port actually bound (SERVER_PORT=0 picks a free one). */
+  port: number;
+  supervisor: Supervisor;
+  sinks: SinkSupervisor;
+  stop(): Promise<void>;
+}
+
+/**
+ * Opens the database (applying migrations), starts the sinks, the dispatcher,
+ * the supervisor and the HTTP server, and restores the instances that were
+ * connected.
+ */
+export async function startGateway(config: Config, logger: Logger): Promise<Gateway> {
+  const db = openDb(config.database);
+  await migrate(db);
+  const repos = repositories(db);
+  const outbox = new OutboxRepository(db);
+  const cpu = new CpuPool();
+  const renderQr = (text: string) => cpu.qrDataUrl(text);
+  const { outbox: outboxConfig } = config.events;
+
+  const sinks = new SinkSupervisor({
+    sinks: enabledSinks(config.events, logger),
+    outbox,
+    logger,
+    runner: {
+      retry: { maxAttempts: outboxConfig.maxAttempts, baseMs: outboxConfig.retryBaseMs, maxMs: outboxConfig.retryMaxMs },
+      concurrency: outboxConfig.concurrency,
+      batch: 100,
+      pollMs: outboxConfig.pollMs,
+    },
+    stopTimeoutMs: Math.min(3_000, Math.floor(config.shutdownTimeoutMs / 3)),
+  });
+  const dispatcher = new Dispatcher({
+    events: config.events,
+    serverUrl: config.server.url,
+    repos,
+    outbox,
+    sinks: new Set(sinks.sinkNames),
+    wake: (names) => sinks.wake(names),
+    renderQr,
+    logger,
+  });
+  const housekeeping = scheduleOutboxPruning(
+    outbox,
+    { cron: outboxConfig.pruneCron, retentionHours: outboxConfig.retentionHours },
+    logger,
+  );
+  const supervisor = new Supervisor({
+    workerUrl: new URL('../workers/instance.js', import.meta.url),
+    workerData: { database: config.database, logLevel: config.logLevel, whatsapp: config.whatsapp },
+    restart: {
+      maxRestarts: config.workers.maxRestarts,
+      windowMs: config.workers.restartWindowMs,
+      backoffBaseMs: config.workers.backoffBaseMs,
+      backoffMaxMs: config.workers.backoffMaxMs,
+    },
+    requestTimeoutMs: config.workers.requestTimeoutMs,
+    resourceLimits: {
+      maxYoungGenerationSizeMb: config.workers.youngGenerationMb,
+      maxOldGenerationSizeMb: config.workers.oldGenerationMb,
+    },
+    stopTimeoutMs: Math.min(3_000, Math.floor(config.shutdownTimeoutMs / 3)),
+    logger,
+    observer: instanceObserver({ repos, logger, events: dispatcher }),
+  });
+  const prepareMedia = (source: MediaSource) => cpu.prepareMedia(source);
+  const deps = { config, db, repos, outbox, supervisor, events: dispatcher, sinks, logger, version, renderQr, prepareMedia };
+  const app = createApp(deps, logger);
+
+  const server = app.listen(config.server.port, config.server.host);
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.server.port;
+  logger.info({ port, url: config.server.url, version, sinks: sinks.sinkNames }, 'gateway listening');
+
+  await dispatcher.publish(null, 'APPLICATION_STARTUP', { status: 'started', version, serverUrl: config.server.url });
+  const restored = await restoreAll(deps);
+  if (restored > 0) logger.info({ restored }, 'instances restored');
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      logger.info('shutting down');
+      // Stop accepting first; idle keep-alive sockets would hold close() open.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await supervisor.shutdown();
+      server.closeAllConnections();
+      await closed;
+      // What the workers reported last is committed before the sinks stop.
+      await dispatcher.drain();
+      await sinks.stop();
+      await housekeeping.stop();
+      await cpu.close();
+      await db.destroy();
+      logger.info('stopped');
+    })();
+    return stopping;
+  };
+  return { server, port, supervisor, sinks, stop };
+}

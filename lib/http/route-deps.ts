@@ -1,0 +1,14 @@
+import type { OutboxRepository, SinkName } from '../db/outbox.js';
+import type { ConnectionDeps } from '../instances/connection.js';
+import type { MediaSource, PreparedMedia } from '../../workers/cpu.js';
+import type { Auth } from './auth.js';
+
+/** What route modules receive: the instance lifecycle's dependencies plus auth and the outbox. */
+export interface RouteDeps extends ConnectionDeps {
+  auth: Auth;
+  version: string;
+  outbox: OutboxRepository;
+  sinks: { wake(names: SinkName[]): void };
+  /** Runs in the CPU pool: downloads or decodes media to send. */
+  prepareMedia(source: MediaSource): Promise<PreparedMedia>;
+}

@@ -1,0 +1,129 @@
+import Router from '@koa/router';
+import type { MessageKey, SendContent, SendOptions, SendRequest } from '../../messages/types.js';
+import { instanceParams } from '../../schemas/common.js';
+import {
+  sendAudioBody,
+  sendContactBody,
+  sendLocationBody,
+  sendMediaBody,
+  sendPollBody,
+  sendReactionBody,
+  sendStickerBody,
+  sendTextBody,
+  type SendAudioBody,
+  type SendContactBody,
+  type SendLocationBody,
+  type SendMediaBody,
+  type SendOptionsBody,
+  type SendPollBody,
+  type SendReactionBody,
+  type SendStickerBody,
+  type SendTextBody,
+} from '../../schemas/message.js';
+import { instanceOf, type AppContext } from '../auth.js';
+import { badRequest } from '../errors.js';
+import type { RouteDeps } from '../route-deps.js';
+import { validate } from '../validate.js';
+
+function optionsOf(body: SendOptionsBody): SendOptions {
+  return {
+    delay: body.delay,
+    quoted: body.quoted ? { key: { fromMe: false, ...body.quoted.key }, message: body.quoted.message } : undefined,
+    mentioned: body.mentioned ? [...body.mentioned] : undefined,
+    mentionsEveryOne: body.mentionsEveryOne ?? body.everyOne,
+    linkPreview: body.linkPreview,
+  };
+}
+
+/** The send routes of Evolution API v2: each builds a SendRequest, the instance's worker sends it. */
+export function messageRoutes(deps: RouteDeps): Router {
+  const router = new Router({ prefix: '/message' });
+  const { auth } = deps;
+
+  async function media(source: string, hints: { mimetype?: string; fileName?: string } = {}) {
+    const prepared = await deps.prepareMedia({
+      media: source,
+      mimetype: hints.mimetype,
+      fileName: hints.fileName,
+      maxBytes: deps.config.media.maxBytes,
+      timeoutMs: deps.config.media.downloadTimeoutMs,
+    });
+    if (!prepared.ok) throw badRequest(`media could not be read: ${prepared.error}`);
+    return prepared;
+  }
+
+  function route<B>(path: string, schema: object, build: (body: B) => Promise<{ number: string; content: SendContent; options: SendOptions }>) {
+    router.post(
+      `/${path}/:instanceName`,
+      auth.instanceAccess,
+      validate({ params: instanceParams, body: schema }),
+      async (ctx: AppContext) => {
+        const instance = instanceOf(ctx);
+        const request: SendRequest = await build(ctx.request.body as B);
+        // A send may wait for its typing delay before the upload and the send itself.
+        const timeout = deps.config.workers.requestTimeoutMs + (request.options.delay ?? 0);
+        ctx.status = 201;
+        ctx.body = await deps.supervisor.command(instance.name, { kind: 'send', request }, timeout);
+      },
+    );
+  }
+
+  route<SendTextBody>('sendText', sendTextBody, async (body) => ({
+    number: body.number,
+    content: { type: 'text', text: body.text },
+    options: optionsOf(body),
+  }));
+
+  route<SendMediaBody>('sendMedia', sendMediaBody, async (body) => {
+    const prepared = await media(body.media, { mimetype: body.mimetype, fileName: body.fileName });
+    return {
+      number: body.number,
+      content: {
+        type: 'media',
+        mediatype: body.mediatype,
+        data: prepared.data,
+        mimetype: prepared.mimetype,
+        fileName: prepared.fileName,
+        caption: body.caption,
+      },
+      options: optionsOf(body),
+    };
+  });
+
+  route<SendAudioBody>('sendWhatsAppAudio', sendAudioBody, async (body) => {
+    const prepared = await media(body.audio);
+    // Voice notes play as Opus in Ogg; other audio keeps its own type.
+    const mimetype = prepared.mimetype === 'audio/ogg' ? 'audio/ogg; codecs=opus' : prepared.mimetype;
+    return { number: body.number, content: { type: 'voice', data: prepared.data, mimetype }, options: optionsOf(body) };
+  });
+
+  route<SendStickerBody>('sendSticker', sendStickerBody, async (body) => {
+    const prepared = await media(body.sticker, { mimetype: 'image/webp' });
+    return { number: body.number, content: { type: 'sticker', data: prepared.data, mimetype: prepared.mimetype }, options: optionsOf(body) };
+  });
+
+  route<SendLocationBody>('sendLocation', sendLocationBody, async (body) => ({
+    number: body.number,
+    content: { type: 'location', latitude: body.latitude, longitude: body.longitude, name: body.name, address: body.address },
+    options: optionsOf(body),
+  }));
+
+  route<SendContactBody>('sendContact', sendContactBody, async (body) => ({
+    number: body.number,
+    content: { type: 'contact', contacts: body.contact.map((contact) => ({ ...contact })) },
+    options: optionsOf(body),
+  }));
+
+  route<SendReactionBody>('sendReaction', sendReactionBody, async (body) => {
+    const key: MessageKey = { id: body.key.id, remoteJid: body.key.remoteJid, fromMe: body.key.fromMe ?? false };
+    return { number: body.key.remoteJid, content: { type: 'reaction', key, reaction: body.reaction }, options: {} };
+  });
+
+  route<SendPollBody>('sendPoll', sendPollBody, async (body) => ({
+    number: body.number,
+    content: { type: 'poll', name: body.name, selectableCount: body.selectableCount ?? 1, values: [...body.values] },
+    options: optionsOf(body),
+  }));
+
+  return router;
+}

@@ -1,0 +1,51 @@
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import { withTimeout } from '../../actor/actor.js';
+import type { WorkerState } from '../../supervisor/supervisor.js';
+import type { RouteDeps } from '../route-deps.js';
+
+export const SERVICE_NAME = 'wa-gateway';
+
+async function databaseAnswers(deps: RouteDeps): Promise<{ ok: boolean; latencyMs: number; error?: string }> {
+  const started = performance.now();
+  try {
+    await withTimeout(deps.db.raw('select 1'), 2_000, 'database ping');
+    return { ok: true, latencyMs: Math.round(performance.now() - started) };
+  } catch (error) {
+    return { ok: false, latencyMs: Math.round(performance.now() - started), error: (error as Error).message };
+  }
+}
+
+function countStates(states: Map<string, WorkerState>): Record<Exclude<WorkerState, 'stopped'>, number> {
+  const counts = { starting: 0, running: 0, restarting: 0, crashed: 0, stopping: 0 };
+  for (const state of states.values()) if (state !== 'stopped') counts[state] += 1;
+  return counts;
+}
+
+/** Unauthenticated: service info and health, for load balancers and systemd checks. */
+export function serviceRoutes(deps: RouteDeps): Router {
+  const router = new Router();
+  const startedAt = Date.now();
+
+  router.get('/', (ctx: Context) => {
+    ctx.body = {
+      status: 200,
+      message: `${SERVICE_NAME} is running`,
+      name: SERVICE_NAME,
+      version: deps.version,
+      uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+    };
+  });
+
+  router.get('/health', async (ctx: Context) => {
+    const [database, workers] = await Promise.all([databaseAnswers(deps), deps.supervisor.snapshot()]);
+    ctx.status = database.ok ? 200 : 503;
+    ctx.body = {
+      status: database.ok ? 'ok' : 'degraded',
+      database,
+      workers: countStates(workers),
+    };
+  });
+
+  return router;
+}

@@ -1,0 +1,164 @@
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormatsPkg from 'ajv-formats';
+import type { Context, Next } from 'koa';
+import type {} from 'koa-body';
+import { badRequest } from './errors.js';
+
+// ajv-formats ships CommonJS with the plugin on `default`.
+const addFormats = addFormatsPkg as unknown as (ajv: Ajv) => Ajv;
+
+// Annotations our schemas may carry so that error messages read well:
+//  x-rule     the rule in words, appended to the field name ("must be a port number (1-65535)")
+//  x-message  the whole message, for rules the contract words itself ("Invalid integration")
+//  x-when     the condition under which a conditional rule applies ("when msgCall is given")
+const ANNOTATIONS = ['x-rule', 'x-message', 'x-when'];
+
+function newAjv(coerceTypes: boolean): Ajv {
+  // strictRequired is off because conditional rules (`then: {required}`) name
+  // properties declared on the parent; strictTypes because fields like proxyPort
+  // accept a string or a number and carry keywords for both.
+  const ajv = new Ajv({
+    allErrors: true,
+    verbose: true,
+    coerceTypes,
+    strict: true,
+    strictRequired: false,
+    strictTypes: false,
+  });
+  ajv.addVocabulary(ANNOTATIONS);
+  addFormats(ajv);
+  return ajv;
+}
+
+// Bodies are JSON: a wrong type is an error. Query strings and path params are
+// text: numbers and booleans in them are coerced.
+const bodyAjv = newAjv(false);
+const textAjv = newAjv(true);
+
+type Annotated = { 'x-rule'?: string; 'x-message'?: string; 'x-when'?: string };
+
+function fieldName(error: ErrorObject): string {
+  const path = error.instancePath
+    .split('/')
+    .slice(1)
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'));
+  if (error.keyword === 'required' || error.keyword === 'dependencies') {
+    path.push(String(error.params.missingProperty));
+  }
+  if (error.keyword === 'additionalProperties') path.push(String(error.params.additionalProperty));
+  return path.reduce((name, part) => (/^\d+$/.test(part) ? `${name}[${part}]` : name ? `${name}.${part}` : part), '');
+}
+
+const ARTICLE: Record<string, string> = {
+  string: 'a string',
+  boolean: 'a boolean',
+  number: 'a number',
+  integer: 'an integer',
+  object: 'an object',
+  array: 'an array',
+  null: 'null',
+};
+
+function typeList(type: unknown): string {
+  const types = Array.isArray(type) ? type : [type];
+  return types.map((t) => ARTICLE[String(t)] ?? String(t)).join(' or ');
+}
+
+function rule(error: ErrorObject): string {
+  const schema = (error.parentSchema ?? {}) as Annotated;
+  const custom = schema['x-rule'];
+  const p = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'required':
+      return 'is required';
+    case 'dependencies':
+      return `is required when ${String(p.property)} is given`;
+    case 'type':
+      return `must be ${typeList(p.type)}`;
+    case 'enum':
+      return custom ?? `must be one of: ${(p.allowedValues as unknown[]).map(String).join(', ')}`;
+    case 'const':
+      return custom ?? `must be ${JSON.stringify(p.allowedValue)}`;
+    case 'minLength':
+      return p.limit === 1 ? 'must not be empty' : custom ?? `must be at least ${p.limit} characters long`;
+    case 'maxLength':
+      return `must be at most ${p.limit} characters long`;
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum':
+      return custom ?? `must be ${p.comparison} ${p.limit}`;
+    case 'minItems':
+      return `must have at least ${p.limit} item(s)`;
+    case 'maxItems':
+      return `must have at most ${p.limit} item(s)`;
+    case 'uniqueItems':
+      return 'must not contain duplicates';
+    case 'additionalProperties':
+      return 'is not allowed';
+    case 'format':
+      return custom ?? `must be a valid ${p.format}`;
+    default:
+      return custom ?? error.message ?? 'is invalid';
+  }
+}
+
+/** One readable message per ajv error: the field, the rule and, for conditional rules, when. */
+export function formatErrors(errors: ErrorObject[] | null | undefined, prefix = ''): string[] {
+  const messages = new Set<string>();
+  for (const error of errors ?? []) {
+    // "must match then schema" repeats what the errors inside `then` already say.
+    if (error.keyword === 'if') continue;
+    const schema = (error.parentSchema ?? {}) as Annotated;
+    if (schema['x-message'] && error.keyword !== 'required') {
+      messages.add(schema['x-message']);
+      continue;
+    }
+    const field = [prefix, fieldName(error)].filter(Boolean).join('.') || 'body';
+    const when = schema['x-when'] ? ` ${schema['x-when']}` : '';
+    messages.add(`${field} ${rule(error)}${when}`);
+  }
+  return [...messages];
+}
+
+export function compileBody<T>(schema: object): ValidateFunction<T> {
+  return bodyAjv.compile<T>(schema);
+}
+
+export function compileText<T>(schema: object): ValidateFunction<T> {
+  return textAjv.compile<T>(schema);
+}
+
+export interface RouteSchemas {
+  body?: object;
+  params?: object;
+  query?: object;
+}
+
+/**
+ * Validates body, path params and query of a route against its schemas,
+ * compiled once when the route is declared. The first failing part answers
+ * 400 with every message for that part.
+ */
+export function validate(schemas: RouteSchemas) {
+  const params = schemas.params ? compileText(schemas.params) : undefined;
+  const query = schemas.query ? compileText(schemas.query) : undefined;
+  const body = schemas.body ? compileBody(schemas.body) : undefined;
+  return async function validateRequest(ctx: Context & { params?: Record<string, string> }, next: Next) {
+    if (params) {
+      const value = { ...(ctx.params ?? {}) };
+      if (!params(value)) throw badRequest(formatErrors(params.errors));
+      ctx.params = value;
+    }
+    if (query) {
+      const value: Record<string, unknown> = { ...ctx.query };
+      if (!query(value)) throw badRequest(formatErrors(query.errors));
+      ctx.state.query = value;
+    }
+    if (body) {
+      const value: unknown = ctx.request.body ?? {};
+      if (!body(value)) throw badRequest(formatErrors(body.errors));
+    }
+    await next();
+  };
+}

@@ -1,0 +1,67 @@
+import { randomUUID } from 'node:crypto';
+import type { Instance } from '../db/instances.js';
+import type { ProxyConfig } from '../db/proxies.js';
+import { repositories } from '../db/repositories.js';
+import { conflict, invalid } from '../errors.js';
+import { describeProxy } from '../proxy/agent.js';
+import { probeProxy } from '../proxy/probe.js';
+import type { InstanceDeps } from './deps.js';
+import type { InstanceSpec } from './spec.js';
+
+export const nameTaken = (name: string) => conflict(`This name "${name}" is already in use.`);
+
+/** Fetches the configured probe URL through the proxy; an unusable proxy is a 400. */
+export async function assertProxyWorks(deps: InstanceDeps, proxy: ProxyConfig): Promise<void> {
+  const { testUrl, testTimeoutMs } = deps.config.proxy;
+  const result = await probeProxy(proxy, testUrl, testTimeoutMs);
+  if (result.ok) return;
+  deps.logger.info({ proxy: describeProxy(proxy), reason: result.reason }, 'proxy test failed');
+  throw invalid(`Invalid proxy: ${describeProxy(proxy)} could not reach ${testUrl} (${result.reason})`);
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: string; message?: string };
+  return e.code === 'SQLITE_CONSTRAINT' || e.code === '23505' || /UNIQUE constraint/i.test(e.message ?? '');
+}
+
+/**
+ * Checks what the schema cannot (name and token free, proxy reachable), then
+ * stores the instance with all its configuration in one transaction: either
+ * everything is saved or nothing is.
+ */
+export async function createInstance(deps: InstanceDeps, spec: InstanceSpec): Promise<Instance> {
+  if (await deps.repos.instances.findByName(spec.name)) throw nameTaken(spec.name);
+  if (await deps.repos.instances.findByToken(spec.token)) throw conflict('This token is already in use.');
+  if (spec.proxy) await assertProxyWorks(deps, spec.proxy);
+
+  const id = randomUUID();
+  try {
+    await deps.db.transaction(async (trx) => {
+      const repos = repositories(trx);
+      await repos.instances.insert({
+        id,
+        name: spec.name,
+        token: spec.token,
+        integration: spec.integration,
+        number: spec.number,
+        businessId: spec.businessId,
+      });
+      await repos.settings.save(id, spec.settings);
+      if (spec.proxy) await repos.proxies.save(id, spec.proxy);
+      if (spec.webhook) await repos.webhooks.save(id, spec.webhook);
+      for (const [kind, value] of Object.entries(spec.integrations)) {
+        await repos.eventIntegrations.save(id, kind as keyof InstanceSpec['integrations'], value);
+      }
+      if (spec.chatwoot) await repos.chatwoot.save(id, spec.chatwoot);
+    });
+  } catch (error) {
+    // Two creates with the same name raced past the check above.
+    if (isUniqueViolation(error)) throw nameTaken(spec.name);
+    throw error;
+  }
+  const instance = await deps.repos.instances.findById(id);
+  if (!instance) throw new Error(`instance "${spec.name}" was not stored`);
+  deps.logger.info({ instance: spec.name, integration: spec.integration }, 'instance created');
+  await deps.events.publish(instance.name, 'INSTANCE_CREATE', { instanceName: instance.name, instanceId: instance.id });
+  return instance;
+}

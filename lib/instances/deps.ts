@@ -1,0 +1,16 @@
+import type { Knex } from 'knex';
+import type { Config } from '../config.js';
+import type { Repositories } from '../db/repositories.js';
+import type { EventPublisher } from '../events/publisher.js';
+import type { Logger } from '../logger.js';
+import type { Supervisor } from '../supervisor/supervisor.js';
+
+/** What the instance lifecycle rules work with. */
+export interface InstanceDeps {
+  config: Config;
+  db: Knex;
+  repos: Repositories;
+  supervisor: Supervisor;
+  events: EventPublisher;
+  logger: Logger;
+}

@@ -1,0 +1,77 @@
+// Messaging shapes shared by the HTTP routes (main thread) and the instance
+// worker that talks to WhatsApp. They cross the thread boundary, so they are
+// plain data: no class instances, media as bytes.
+
+export interface MessageKey {
+  remoteJid: string;
+  fromMe: boolean;
+  id: string;
+  participant?: string;
+}
+
+export interface QuotedRef {
+  key: MessageKey;
+  /** The quoted message's content, when the client sends it (Evolution clients do). */
+  message?: Record<string, unknown>;
+}
+
+export interface SendOptions {
+  /** Milliseconds of "typing…" shown before the message goes. */
+  delay?: number;
+  quoted?: QuotedRef;
+  /** Numbers or jids to mention. */
+  mentioned?: string[];
+  mentionsEveryOne?: boolean;
+  linkPreview?: boolean;
+}
+
+export type MediaKind = 'image' | 'video' | 'document' | 'audio';
+
+export interface ContactCard {
+  fullName: string;
+  wuid?: string;
+  phoneNumber: string;
+  organization?: string;
+  email?: string;
+  url?: string;
+}
+
+/** What to send; media arrives already downloaded or decoded (see lib/cpu). */
+export type SendContent =
+  | { type: 'text'; text: string }
+  | { type: 'media'; mediatype: MediaKind; data: Uint8Array; mimetype: string; fileName?: string; caption?: string }
+  | { type: 'voice'; data: Uint8Array; mimetype: string }
+  | { type: 'sticker'; data: Uint8Array; mimetype: string }
+  | { type: 'location'; latitude: number; longitude: number; name?: string; address?: string }
+  | { type: 'contact'; contacts: ContactCard[] }
+  | { type: 'reaction'; key: MessageKey; reaction: string }
+  | { type: 'poll'; name: string; selectableCount: number; values: string[] };
+
+export interface SendRequest {
+  /** Digits of a phone number, a user jid or a group jid. */
+  number: string;
+  content: SendContent;
+  options: SendOptions;
+}
+
+/**
+ * A message as the API and events show it (Evolution's record shape):
+ * key, content, type, timestamp, delivery status.
+ */
+export interface MessageRecord {
+  key: MessageKey & { remoteJidAlt?: string };
+  pushName: string | null;
+  status: string;
+  message: Record<string, unknown>;
+  messageType: string;
+  messageTimestamp: number;
+  instanceId: string;
+  source: string;
+  contextInfo?: Record<string, unknown> | null;
+}
+
+export interface NumberCheck {
+  exists: boolean;
+  jid: string;
+  number: string;
+}

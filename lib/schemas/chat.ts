@@ -1,0 +1,86 @@
+import type { FromSchema } from 'json-schema-to-ts';
+import { messageKey } from './message.js';
+
+const fullKey = { ...messageKey, required: ['id', 'remoteJid', 'fromMe'] } as const;
+
+export const whatsappNumbersBody = {
+  type: 'object',
+  required: ['numbers'],
+  properties: {
+    numbers: { type: 'array', minItems: 1, maxItems: 500, items: { type: 'string', minLength: 1 } },
+  },
+} as const;
+
+export const markAsReadBody = {
+  type: 'object',
+  required: ['readMessages'],
+  properties: { readMessages: { type: 'array', minItems: 1, maxItems: 1000, items: fullKey } },
+} as const;
+
+export const deleteForEveryoneBody = fullKey;
+
+export const profilePictureBody = {
+  type: 'object',
+  required: ['number'],
+  properties: { number: { type: 'string', minLength: 1 } },
+} as const;
+
+export const updateMessageBody = {
+  type: 'object',
+  required: ['key', 'text'],
+  properties: {
+    number: { type: 'string' },
+    text: { type: 'string', minLength: 1 },
+    key: fullKey,
+  },
+} as const;
+
+/** Dates as ISO strings or unix seconds. */
+const instant = { type: ['string', 'integer'], 'x-rule': 'must be a date (ISO 8601) or unix seconds' } as const;
+
+export const findMessagesBody = {
+  type: 'object',
+  properties: {
+    where: {
+      type: 'object',
+      properties: {
+        id: { type: 'string' },
+        messageType: { type: 'string' },
+        key: {
+          type: 'object',
+          properties: { id: { type: 'string' }, remoteJid: { type: 'string' }, fromMe: { type: 'boolean' } },
+        },
+        messageTimestamp: { type: 'object', properties: { gte: instant, lte: instant } },
+      },
+    },
+    page: { type: 'integer', minimum: 1 },
+    /** Page size, as Evolution names it. */
+    offset: { type: 'integer', minimum: 1, maximum: 1000 },
+  },
+} as const;
+
+export const findContactsBody = {
+  type: 'object',
+  properties: {
+    where: {
+      type: 'object',
+      properties: { id: { type: 'string' }, remoteJid: { type: 'string' }, pushName: { type: 'string' } },
+    },
+  },
+} as const;
+
+export const findChatsBody = {
+  type: 'object',
+  properties: {
+    where: { type: 'object', properties: { remoteJid: { type: 'string' } } },
+  },
+} as const;
+
+export type WhatsappNumbersBody = FromSchema<typeof whatsappNumbersBody>;
+export type MarkAsReadBody = FromSchema<typeof markAsReadBody>;
+export type DeleteForEveryoneBody = FromSchema<typeof deleteForEveryoneBody>;
+export type ProfilePictureBody = FromSchema<typeof profilePictureBody>;
+export type UpdateMessageBody = FromSchema<typeof updateMessageBody>;
+export type FindMessagesBody = FromSchema<typeof findMessagesBody>;
+export type FindContactsBody = FromSchema<typeof findContactsBody>;
+export type FindChatsBody = FromSchema<typeof findChatsBody>;

@@ -1,0 +1,129 @@
+// Schema fragments shared by more than one route. Plain data, `as const` so that
+// request types can be derived from them with json-schema-to-ts.
+import { EVENT_LIST } from '../events/names.js';
+
+export const INSTANCE_NAME_PATTERN = '^[A-Za-z0-9._-]+$';
+
+export const instanceName = {
+  type: 'string',
+  minLength: 1,
+  maxLength: 100,
+  pattern: INSTANCE_NAME_PATTERN,
+  'x-rule': 'may contain only letters, digits, "-", "_" and "."',
+} as const;
+
+/** Path params of every `/<resource>/<action>/:instanceName` route. */
+export const instanceParams = {
+  type: 'object',
+  required: ['instanceName'],
+  properties: { instanceName },
+} as const;
+
+export const events = {
+  type: 'array',
+  items: {
+    type: 'string',
+    enum: EVENT_LIST,
+    'x-rule': 'must be an event name such as MESSAGES_UPSERT or CONNECTION_UPDATE',
+  },
+} as const;
+
+export const httpUrl = {
+  type: 'string',
+  format: 'uri',
+  pattern: '^[hH][tT][tT][pP][sS]?://',
+  'x-rule': 'must be an http(s) URL',
+} as const;
+
+export const headers = {
+  type: 'object',
+  additionalProperties: { type: 'string' },
+} as const;
+
+export const PORT_PATTERN = '^([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])$';
+
+export const port = {
+  type: ['string', 'integer'],
+  pattern: PORT_PATTERN,
+  minimum: 1,
+  maximum: 65535,
+  'x-rule': 'must be a port number (1-65535)',
+} as const;
+
+export const PROXY_PROTOCOLS = ['http', 'https', 'socks4', 'socks5'] as const;
+
+export const proxyProtocol = {
+  type: 'string',
+  enum: PROXY_PROTOCOLS,
+} as const;
+
+export const SETTINGS_FIELDS = [
+  'rejectCall',
+  'groupsIgnore',
+  'alwaysOnline',
+  'readMessages',
+  'readStatus',
+  'syncFullHistory',
+] as const;
+
+export const settingsProperties = {
+  rejectCall: { type: 'boolean' },
+  msgCall: { type: 'string' },
+  groupsIgnore: { type: 'boolean' },
+  alwaysOnline: { type: 'boolean' },
+  readMessages: { type: 'boolean' },
+  readStatus: { type: 'boolean' },
+  syncFullHistory: { type: 'boolean' },
+} as const;
+
+/** msgCall is sent when a call is rejected, so it only makes sense with rejectCall. */
+export const msgCallNeedsRejectCall = {
+  if: { required: ['msgCall'], properties: { msgCall: { type: 'string', minLength: 1 } } },
+  then: {
+    required: ['rejectCall'],
+    'x-when': 'when msgCall is given',
+    properties: { rejectCall: { const: true, 'x-rule': 'must be true', 'x-when': 'when msgCall is given' } },
+  },
+} as const;
+
+/** An event destination that is on or off with its own event filter (RabbitMQ, SQS, NATS). */
+export const toggleWithEvents = {
+  type: 'object',
+  properties: {
+    enabled: { type: 'boolean' },
+    events,
+  },
+} as const;
+
+export const webhookObject = {
+  type: 'object',
+  properties: {
+    enabled: { type: 'boolean' },
+    url: httpUrl,
+    headers,
+    byEvents: { type: 'boolean' },
+    base64: { type: 'boolean' },
+    events,
+    secret: { type: 'string' },
+  },
+} as const;
+
+export const chatwootProperties = {
+  enabled: { type: 'boolean' },
+  accountId: { type: ['string', 'integer'], minLength: 1 },
+  token: { type: 'string', minLength: 1 },
+  url: httpUrl,
+  signMsg: { type: 'boolean' },
+  signDelimiter: { type: ['string', 'null'] },
+  nameInbox: { type: 'string' },
+  number: { type: 'string' },
+  reopenConversation: { type: 'boolean' },
+  conversationPending: { type: 'boolean' },
+  mergeBrazilContacts: { type: 'boolean' },
+  importContacts: { type: 'boolean' },
+  importMessages: { type: 'boolean' },
+  daysLimitImportMessages: { type: 'integer', minimum: 0 },
+  organization: { type: 'string' },
+  logo: { type: 'string' },
+  ignoreJids: { type: 'array', items: { type: 'string' } },
+} as const;

@@ -1,0 +1,15 @@
+import type { FromSchema } from 'json-schema-to-ts';
+import { toggleWithEvents } from './common.js';
+
+const integrationValue = { ...toggleWithEvents, required: ['enabled'] } as const;
+
+export type EventIntegrationValue = FromSchema<typeof integrationValue>;
+
+/** `{ <kind>: { enabled, events } }`, the same for RabbitMQ, SQS and NATS. */
+export function setEventIntegrationBody(kind: string) {
+  return {
+    type: 'object',
+    required: [kind],
+    properties: { [kind]: integrationValue },
+  };
+}

@@ -1,0 +1,136 @@
+import type { FromSchema } from 'json-schema-to-ts';
+import {
+  events,
+  headers,
+  httpUrl,
+  instanceName,
+  instanceParams,
+  msgCallNeedsRejectCall,
+  port,
+  proxyProtocol,
+  settingsProperties,
+  toggleWithEvents,
+  webhookObject,
+} from './common.js';
+
+export const INTEGRATIONS = ['WHATSAPP-BAILEYS', 'WHATSAPP-BUSINESS'] as const;
+export type Integration = (typeof INTEGRATIONS)[number];
+
+export const CHATWOOT_REQUIRED = ['chatwootAccountId', 'chatwootToken', 'chatwootUrl'] as const;
+
+const CHATWOOT_FIELDS = [
+  ...CHATWOOT_REQUIRED,
+  'chatwootSignMsg',
+  'chatwootReopenConversation',
+  'chatwootConversationPending',
+  'chatwootImportContacts',
+  'chatwootImportMessages',
+  'chatwootMergeBrazilContacts',
+  'chatwootDaysLimitImportMessages',
+  'chatwootNameInbox',
+  'chatwootOrganization',
+  'chatwootLogo',
+] as const;
+
+const digits = {
+  type: 'string',
+  pattern: '^\\+?[0-9]{5,20}$',
+  'x-rule': 'must be a phone number in international format, digits only (e.g. 5511999999999)',
+} as const;
+
+export const createInstanceBody = {
+  type: 'object',
+  required: ['instanceName'],
+  properties: {
+    instanceName,
+    token: { type: 'string', maxLength: 255 },
+    number: digits,
+    businessId: { type: 'string', minLength: 1 },
+    qrcode: { type: 'boolean' },
+    integration: {
+      type: 'string',
+      enum: INTEGRATIONS,
+      'x-message': `Invalid integration: integration must be one of ${INTEGRATIONS.join(', ')}`,
+    },
+    ...settingsProperties,
+
+    proxyHost: { type: 'string', minLength: 1 },
+    proxyPort: port,
+    proxyProtocol,
+    proxyUsername: { type: 'string' },
+    proxyPassword: { type: 'string' },
+
+    webhook: webhookObject,
+    webhookUrl: httpUrl,
+    webhookByEvents: { type: 'boolean' },
+    webhookBase64: { type: 'boolean' },
+    webhookHeaders: headers,
+    webhookEvents: events,
+
+    rabbitmq: toggleWithEvents,
+    rabbitmqEnabled: { type: 'boolean' },
+    rabbitmqEvents: events,
+    sqs: toggleWithEvents,
+    sqsEnabled: { type: 'boolean' },
+    sqsEvents: events,
+    nats: toggleWithEvents,
+    natsEnabled: { type: 'boolean' },
+    natsEvents: events,
+
+    chatwootAccountId: { type: ['string', 'integer'], pattern: '^[0-9]+$', 'x-rule': 'must be a Chatwoot account id (digits)' },
+    chatwootToken: { type: 'string', minLength: 1 },
+    chatwootUrl: httpUrl,
+    chatwootSignMsg: { type: 'boolean' },
+    chatwootReopenConversation: { type: 'boolean' },
+    chatwootConversationPending: { type: 'boolean' },
+    chatwootImportContacts: { type: 'boolean' },
+    chatwootImportMessages: { type: 'boolean' },
+    chatwootMergeBrazilContacts: { type: 'boolean' },
+    chatwootDaysLimitImportMessages: { type: 'integer', minimum: 0 },
+    chatwootNameInbox: { type: 'string' },
+    chatwootOrganization: { type: 'string' },
+    chatwootLogo: { type: 'string' },
+  },
+  dependencies: {
+    proxyHost: ['proxyPort'],
+    proxyPort: ['proxyHost'],
+  },
+  allOf: [
+    msgCallNeedsRejectCall,
+    {
+      if: { required: ['integration'], properties: { integration: { const: 'WHATSAPP-BUSINESS' } } },
+      then: { required: ['number', 'businessId'], 'x-when': 'when integration is WHATSAPP-BUSINESS' },
+    },
+    {
+      if: { anyOf: CHATWOOT_FIELDS.map((field) => ({ required: [field] })) },
+      then: { required: CHATWOOT_REQUIRED, 'x-when': 'when Chatwoot is configured' },
+    },
+  ],
+} as const;
+
+export type CreateInstanceBody = FromSchema<typeof createInstanceBody>;
+
+export const fetchInstancesQuery = {
+  type: 'object',
+  properties: {
+    instanceName: { type: 'string' },
+    instanceId: { type: 'string' },
+  },
+} as const;
+
+export const connectQuery = {
+  type: 'object',
+  properties: { number: digits },
+} as const;
+
+export const PRESENCES = ['available', 'unavailable', 'composing', 'recording', 'paused'] as const;
+
+export const setPresenceBody = {
+  type: 'object',
+  required: ['presence'],
+  properties: { presence: { type: 'string', enum: PRESENCES } },
+} as const;
+
+export type SetPresenceBody = FromSchema<typeof setPresenceBody>;
+
+export { instanceParams };

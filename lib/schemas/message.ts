@@ -1,0 +1,138 @@
+import type { FromSchema } from 'json-schema-to-ts';
+
+const number = {
+  type: 'string',
+  minLength: 1,
+  pattern: '^(\\+?[0-9 ()-]{5,30}|[^@\\s]+@(s\\.whatsapp\\.net|g\\.us|lid|broadcast|newsletter|c\\.us))$',
+  'x-rule': 'must be a phone number (digits) or a WhatsApp jid (…@s.whatsapp.net, …@g.us)',
+} as const;
+
+export const messageKey = {
+  type: 'object',
+  required: ['id', 'remoteJid'],
+  properties: {
+    id: { type: 'string', minLength: 1 },
+    remoteJid: { type: 'string', minLength: 1 },
+    fromMe: { type: 'boolean' },
+    participant: { type: 'string' },
+  },
+} as const;
+
+/** Options every send accepts, flat beside the content as Evolution v2 sends them. */
+const options = {
+  number,
+  delay: { type: 'integer', minimum: 0, maximum: 300_000, 'x-rule': 'must be a delay in milliseconds (0-300000)' },
+  quoted: {
+    type: 'object',
+    required: ['key'],
+    properties: { key: messageKey, message: { type: 'object' } },
+  },
+  linkPreview: { type: 'boolean' },
+  mentionsEveryOne: { type: 'boolean' },
+  everyOne: { type: 'boolean' },
+  mentioned: { type: 'array', items: number, maxItems: 1024 },
+} as const;
+
+/** A URL or base64, as the media fields take them. */
+const mediaSource = { type: 'string', minLength: 1, 'x-rule': 'must be an http(s) URL or base64 data' } as const;
+
+export const sendTextBody = {
+  type: 'object',
+  required: ['number', 'text'],
+  properties: { ...options, text: { type: 'string', minLength: 1, maxLength: 65_536 } },
+} as const;
+
+export const MEDIA_TYPES = ['image', 'video', 'document', 'audio'] as const;
+
+export const sendMediaBody = {
+  type: 'object',
+  required: ['number', 'mediatype', 'media'],
+  properties: {
+    ...options,
+    mediatype: { type: 'string', enum: MEDIA_TYPES },
+    media: mediaSource,
+    mimetype: { type: 'string', pattern: '^[\\w.+-]+/[\\w.+-]+', 'x-rule': 'must be a MIME type such as image/png' },
+    caption: { type: 'string', maxLength: 65_536 },
+    fileName: { type: 'string', maxLength: 255 },
+  },
+} as const;
+
+export const sendAudioBody = {
+  type: 'object',
+  required: ['number', 'audio'],
+  properties: { ...options, audio: mediaSource, encoding: { type: 'boolean' } },
+} as const;
+
+export const sendStickerBody = {
+  type: 'object',
+  required: ['number', 'sticker'],
+  properties: { ...options, sticker: mediaSource },
+} as const;
+
+export const sendLocationBody = {
+  type: 'object',
+  required: ['number', 'latitude', 'longitude'],
+  properties: {
+    ...options,
+    latitude: { type: 'number', minimum: -90, maximum: 90 },
+    longitude: { type: 'number', minimum: -180, maximum: 180 },
+    name: { type: 'string' },
+    address: { type: 'string' },
+  },
+} as const;
+
+export const sendContactBody = {
+  type: 'object',
+  required: ['number', 'contact'],
+  properties: {
+    ...options,
+    contact: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 100,
+      items: {
+        type: 'object',
+        required: ['fullName', 'phoneNumber'],
+        properties: {
+          fullName: { type: 'string', minLength: 1 },
+          wuid: { type: 'string' },
+          phoneNumber: { type: 'string', minLength: 1 },
+          organization: { type: 'string' },
+          email: { type: 'string' },
+          url: { type: 'string' },
+        },
+      },
+    },
+  },
+} as const;
+
+export const sendReactionBody = {
+  type: 'object',
+  required: ['key', 'reaction'],
+  properties: {
+    key: { ...messageKey, required: ['id', 'remoteJid', 'fromMe'] },
+    // An empty reaction removes an earlier one.
+    reaction: { type: 'string', maxLength: 32 },
+  },
+} as const;
+
+export const sendPollBody = {
+  type: 'object',
+  required: ['number', 'name', 'values'],
+  properties: {
+    ...options,
+    name: { type: 'string', minLength: 1, maxLength: 255 },
+    selectableCount: { type: 'integer', minimum: 0, maximum: 12 },
+    values: { type: 'array', minItems: 2, maxItems: 12, uniqueItems: true, items: { type: 'string', minLength: 1, maxLength: 100 } },
+  },
+} as const;
+
+export type SendTextBody = FromSchema<typeof sendTextBody>;
+export type SendMediaBody = FromSchema<typeof sendMediaBody>;
+export type SendAudioBody = FromSchema<typeof sendAudioBody>;
+export type SendStickerBody = FromSchema<typeof sendStickerBody>;
+export type SendLocationBody = FromSchema<typeof sendLocationBody>;
+export type SendContactBody = FromSchema<typeof sendContactBody>;
+export type SendReactionBody = FromSchema<typeof sendReactionBody>;
+export type SendPollBody = FromSchema<typeof sendPollBody>;
+export type SendOptionsBody = FromSchema<{ type: 'object'; properties: typeof options }>;

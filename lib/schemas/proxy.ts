@@ -1,0 +1,19 @@
+import type { FromSchema } from 'json-schema-to-ts';
+import { port, proxyProtocol } from './common.js';
+
+export const setProxyBody = {
+  type: 'object',
+  required: ['enabled'],
+  properties: {
+    enabled: { type: 'boolean' },
+    host: { type: 'string', minLength: 1 },
+    port,
+    protocol: proxyProtocol,
+    username: { type: 'string' },
+    password: { type: 'string' },
+  },
+  if: { properties: { enabled: { const: true } } },
+  then: { required: ['host', 'port'], 'x-when': 'when enabled is true' },
+} as const;
+
+export type SetProxyBody = FromSchema<typeof setProxyBody>;

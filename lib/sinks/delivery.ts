@@ -1,0 +1,51 @@
+// What an outbox row carries for its sink: the envelope users receive and the
+// addressing each destination needs, fixed when the event is committed.
+import type { SinkName } from '../db/outbox.js';
+import type { EventPayloadName } from '../events/names.js';
+
+/** The body of every webhook call and broker message, as the contract defines it. */
+export interface Envelope {
+  event: EventPayloadName;
+  instance: string | null;
+  data: unknown;
+  destination: string;
+  date_time: string;
+  sender: string | null;
+  server_url: string;
+  apikey: string | null;
+}
+
+export interface WebhookDelivery {
+  sink: 'webhook';
+  url: string;
+  headers: Record<string, string>;
+  /** HMAC-SHA256 key for the signature header, when the instance set one. */
+  secret: string | null;
+  envelope: Envelope;
+}
+
+export interface RabbitmqDelivery {
+  sink: 'rabbitmq';
+  exchange: string;
+  routingKey: string;
+  /** Per-instance mode also declares and binds a queue per event. */
+  queue: string | null;
+  envelope: Envelope;
+}
+
+export interface SqsDelivery {
+  sink: 'sqs';
+  queueName: string;
+  groupId: string;
+  envelope: Envelope;
+}
+
+export interface NatsDelivery {
+  sink: 'nats';
+  subject: string;
+  envelope: Envelope;
+}
+
+export type Delivery = WebhookDelivery | RabbitmqDelivery | SqsDelivery | NatsDelivery;
+
+export type DeliveryOf<S extends SinkName> = Extract<Delivery, { sink: S }>;

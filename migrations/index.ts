@@ -1,0 +1,8 @@
+import type { Knex } from 'knex';
+import * as initial from './20261124000001_initial.js';
+
+// Every migration, in order. Listed explicitly so the same code runs from
+// TypeScript sources and from the compiled dist/ without file globbing.
+export const migrations: ReadonlyArray<readonly [string, Knex.Migration]> = [
+  ['20261124000001_initial', initial],
+];

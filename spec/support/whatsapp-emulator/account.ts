@@ -1,0 +1,52 @@
+import { randomInt } from 'node:crypto';
+import { PhoneDevice } from './phone.js';
+
+export const S_WHATSAPP_NET = 's.whatsapp.net';
+
+/** The companion's Signal registration, sent in its first (registration) handshake. */
+export interface Registration {
+  registrationId: number;
+  identity: Buffer;
+  signedPreKeyId: number;
+  signedPreKeyPub: Buffer;
+  signedPreKeySignature: Buffer;
+}
+
+/** A linked device (a Baileys client) of an account. */
+export interface Companion extends Registration {
+  deviceId: number;
+  keyIndex: number;
+  platformId: string;
+  /** The Noise static key it must log in with. */
+  noiseKey: Buffer;
+  /** One-time prekeys it uploaded, handed to senders one each. */
+  preKeys: Map<number, Buffer>;
+  historySent: boolean;
+}
+
+let nextLid = 100_000_000_000_000 + randomInt(1_000_000);
+
+/** A WhatsApp user: phone number, LID, primary phone (device 0) and linked companions. */
+export class Account {
+  readonly lid = String(nextLid++);
+  /** Device 0; its identity key doubles as the account (ADV) key. */
+  readonly phone: PhoneDevice;
+  readonly companions = new Map<number, Companion>();
+  nextDeviceId = 1;
+  keyIndex = 0;
+
+  constructor(
+    readonly pn: string,
+    readonly name: string,
+  ) {
+    this.phone = new PhoneDevice(`${pn}-0`);
+  }
+
+  get pnJid(): string {
+    return `${this.pn}@${S_WHATSAPP_NET}`;
+  }
+
+  get lidJid(): string {
+    return `${this.lid}@lid`;
+  }
+}

@@ -1,0 +1,489 @@
+import {
+  binaryNodeToString,
+  decodeBinaryNode,
+  encodeBinaryNode,
+  getBinaryNodeChild,
+  getBinaryNodeChildren,
+  jidDecode,
+  proto,
+  type BinaryNode,
+} from '@whiskeysockets/baileys';
+import { randomBytes } from 'node:crypto';
+import type { WebSocket } from 'ws';
+import { S_WHATSAPP_NET, type Account, type Companion, type Registration } from './account.js';
+import { uintBE, verify } from './crypto.js';
+import { FrameReader, frame, NoiseResponder, type Transport } from './noise.js';
+
+/** What a connection needs from the emulator around it. */
+export interface ServerState {
+  readonly noise: { serverStatic: import('./crypto.js').KeyPair; certChain: Buffer };
+  accountByPn(pn: string): Account | undefined;
+  accountByLid(lid: string): Account | undefined;
+  /** QR ref → the connection that showed it. */
+  readonly pendingRefs: Map<string, Connection>;
+  readonly media: { hostname: string; auth: string } | null;
+  readonly historySync: boolean;
+  /** Delays of the receipts a recipient's phone sends back; null: never. */
+  receiptDelays(): { delivery: number | null; read: number | null };
+  log(line: string): void;
+  record(entry: StanzaLogEntry): void;
+  /** A contact's phone decrypted a message a client sent. */
+  delivered(message: ReceivedMessage): void;
+  unknownIq(xmlns: string, child: string | undefined): void;
+  pairingCodeRequested(phone: string): void;
+  callRejected(rejection: { callId: string; to: string }): void;
+  sendHistorySync(account: Account, deviceId: number): Promise<void>;
+}
+
+export interface StanzaLogEntry {
+  dir: 'in' | 'out';
+  phone: string | null;
+  node: BinaryNode;
+  summary: string;
+  at: number;
+}
+
+/** A message an emulated phone received from a client and decrypted. */
+export interface ReceivedMessage {
+  id: string;
+  /** The emulated person whose phone got it. */
+  to: string;
+  /** The sender's jid (the client's account). */
+  from: string;
+  message: proto.IMessage;
+  at: number;
+}
+
+const now = () => String(Math.floor(Date.now() / 1000));
+
+function accountOf(state: ServerState, jid: string | undefined): Account | undefined {
+  const decoded = jidDecode(jid);
+  if (!decoded) return undefined;
+  return decoded.server === 'lid' ? state.accountByLid(decoded.user) : state.accountByPn(decoded.user);
+}
+
+const children = (node: BinaryNode | undefined): BinaryNode[] => (Array.isArray(node?.content) ? node.content : []);
+const bytes = (node: BinaryNode | undefined): Buffer =>
+  node?.content instanceof Uint8Array ? Buffer.from(node.content) : Buffer.from(typeof node?.content === 'string' ? node.content : '');
+
+/**
+ * One client WebSocket: the Noise handshake, then the WhatsApp server's side
+ * of registration (QR), pairing, login, IQs, messages, receipts and calls.
+ */
+export class Connection {
+  private readonly reader = new FrameReader();
+  private readonly handshake: NoiseResponder;
+  private stage: 'hello' | 'finish' | 'transport' = 'hello';
+  private transport: Transport | null = null;
+  private nextId = 1;
+  private pendingPairIq: string | null = null;
+  private pairing: { account: Account; companion: Companion } | null = null;
+  /** The companion's static Noise key, from the handshake. */
+  clientStatic: Buffer = Buffer.alloc(0);
+  registration: Registration | null = null;
+  account: Account | null = null;
+  deviceId = 0;
+  loggedIn = false;
+
+  constructor(
+    private readonly state: ServerState,
+    readonly ws: WebSocket,
+  ) {
+    this.handshake = new NoiseResponder(state.noise.serverStatic, state.noise.certChain);
+    ws.on('message', (data: Buffer) => {
+      this.onData(Buffer.from(data)).catch((error: unknown) => {
+        state.log(`connection error: ${(error as Error).stack ?? String(error)}`);
+        ws.close();
+      });
+    });
+  }
+
+  get companion(): Companion | undefined {
+    return this.account?.companions.get(this.deviceId);
+  }
+
+  send(node: BinaryNode): void {
+    if (!this.transport || this.ws.readyState !== this.ws.OPEN) return;
+    const summary = binaryNodeToString(node).slice(0, 400);
+    this.state.log(`-> ${summary}`);
+    this.state.record({ dir: 'out', phone: this.account?.pn ?? null, node, summary, at: Date.now() });
+    this.ws.send(frame(this.transport.encrypt(encodeBinaryNode(node))));
+  }
+
+  close(): void {
+    setTimeout(() => this.ws.close(), 20);
+  }
+
+  /** Pairs the phone with this connection's registration: what scanning the QR does. */
+  pair(account: Account, platformId: string): { companion: Companion; keyIndex: number } {
+    if (!this.registration) throw new Error('this connection did not ask to register');
+    const deviceId = account.nextDeviceId++;
+    const keyIndex = ++account.keyIndex;
+    const companion: Companion = {
+      ...this.registration,
+      deviceId,
+      keyIndex,
+      platformId,
+      noiseKey: this.clientStatic,
+      preKeys: new Map(),
+      historySent: false,
+    };
+    account.companions.set(deviceId, companion);
+    this.pairing = { account, companion };
+    return { companion, keyIndex };
+  }
+
+  sendPairSuccess(account: Account, companion: Companion, container: Buffer): void {
+    const id = this.id();
+    this.pendingPairIq = id;
+    this.send({
+      tag: 'iq',
+      attrs: { from: S_WHATSAPP_NET, type: 'set', id, t: now() },
+      content: [
+        {
+          tag: 'pair-success',
+          attrs: {},
+          content: [
+            { tag: 'device-identity', attrs: { 'key-index': String(companion.keyIndex) }, content: container },
+            { tag: 'platform', attrs: { name: 'android' } },
+            {
+              tag: 'device',
+              attrs: { jid: `${account.pn}:${companion.deviceId}@${S_WHATSAPP_NET}`, lid: `${account.lid}:${companion.deviceId}@lid` },
+            },
+          ],
+        },
+      ],
+    });
+  }
+
+  private id(): string {
+    return `emu-${this.nextId++}`;
+  }
+
+  private async onData(data: Buffer): Promise<void> {
+    for (const bytesOfFrame of this.reader.push(data)) await this.onFrame(bytesOfFrame);
+  }
+
+  private async onFrame(data: Buffer): Promise<void> {
+    if (this.stage === 'hello') {
+      const header = this.reader.header;
+      if (header) this.handshake.prologue(header);
+      this.ws.send(frame(this.handshake.hello(data)));
+      this.stage = 'finish';
+      return;
+    }
+    if (this.stage === 'finish') {
+      const result = this.handshake.finish(data);
+      this.transport = result.transport;
+      this.clientStatic = result.clientStatic;
+      this.stage = 'transport';
+      this.afterHandshake(result.payload);
+      return;
+    }
+    const node = await decodeBinaryNode(this.transport!.decrypt(data));
+    const summary = binaryNodeToString(node).slice(0, 400);
+    this.state.log(`<- ${summary}`);
+    this.state.record({ dir: 'in', phone: this.account?.pn ?? null, node, summary, at: Date.now() });
+    await this.onNode(node);
+  }
+
+  private afterHandshake(payload: proto.ClientPayload): void {
+    const pairing = payload.devicePairingData;
+    if (pairing) return this.offerQr(pairing);
+    // Login: the companion must be known and use the static key it paired with.
+    const account = this.state.accountByPn(String(payload.username ?? ''));
+    const companion = account?.companions.get(Number(payload.device ?? 0));
+    if (!account || !companion || !companion.noiseKey.equals(this.clientStatic)) {
+      this.send({ tag: 'failure', attrs: { reason: '401', location: 'emu' } });
+      return;
+    }
+    this.account = account;
+    this.deviceId = companion.deviceId;
+    this.loggedIn = true;
+    this.send({
+      tag: 'success',
+      attrs: { t: now(), lid: `${account.lid}:${companion.deviceId}@lid`, props: '1', abprops: '1', location: 'emu', creation: '1700000000' },
+    });
+  }
+
+  /** A registration handshake: keep the companion's Signal bundle, hand out QR refs. */
+  private offerQr(data: proto.ClientPayload.IDevicePairingRegistrationData): void {
+    this.registration = {
+      registrationId: Buffer.from(data.eRegid ?? []).readUInt32BE(0),
+      identity: Buffer.from(data.eIdent ?? []),
+      signedPreKeyId: Buffer.from(data.eSkeyId ?? []).readUIntBE(0, 3),
+      signedPreKeyPub: Buffer.from(data.eSkeyVal ?? []),
+      signedPreKeySignature: Buffer.from(data.eSkeySig ?? []),
+    };
+    const refs = Array.from({ length: 6 }, () => `2@${randomBytes(24).toString('base64')}`);
+    for (const ref of refs) this.state.pendingRefs.set(ref, this);
+    this.send({
+      tag: 'iq',
+      attrs: { from: S_WHATSAPP_NET, type: 'set', id: this.id(), xmlns: 'md' },
+      content: [{ tag: 'pair-device', attrs: {}, content: refs.map((ref) => ({ tag: 'ref', attrs: {}, content: Buffer.from(ref) })) }],
+    });
+  }
+
+  private async onNode(node: BinaryNode): Promise<void> {
+    switch (node.tag) {
+      case 'iq':
+        return this.onIq(node);
+      case 'message':
+        return this.onMessage(node);
+      case 'call':
+        return this.onCall(node);
+      default:
+        // receipts, acks, presence, chatstate, ib: nothing to answer
+        return;
+    }
+  }
+
+  private reply(node: BinaryNode, content?: BinaryNode[], attrs: Record<string, string> = {}): void {
+    this.send({ tag: 'iq', attrs: { from: S_WHATSAPP_NET, type: 'result', id: node.attrs.id, ...attrs }, content });
+  }
+
+  private onIq(node: BinaryNode): void {
+    const { attrs } = node;
+    const child = children(node)[0];
+    if (attrs.type === 'result' || attrs.type === 'error') {
+      if (attrs.id === this.pendingPairIq) this.onPairDeviceSign(node);
+      return;
+    }
+    switch (attrs.xmlns) {
+      case 'w:p':
+        return this.reply(node);
+      case 'passive':
+        return this.onPassive(node);
+      case 'encrypt':
+        return this.onEncrypt(node, child);
+      case 'abt':
+        return this.reply(node, [{ tag: 'props', attrs: { protocol: '1', hash: 'emu' }, content: [] }]);
+      case 'blocklist':
+        return this.reply(node, [{ tag: 'list', attrs: {} }]);
+      case 'privacy':
+        return this.onPrivacy(node, child);
+      case 'usync':
+        return this.onUsync(node, child);
+      case 'w:m':
+        if (child?.tag === 'media_conn' && this.state.media) return this.onMediaConn(node);
+        break;
+      case 'w:sync:app:state':
+        // An empty server-side app state: every collection is at the version asked for.
+        return this.reply(node, [
+          {
+            tag: 'sync',
+            attrs: {},
+            content: getBinaryNodeChildren(child, 'collection').map((c) => ({
+              tag: 'collection',
+              attrs: { name: c.attrs.name, version: c.attrs.version },
+            })),
+          },
+        ]);
+      case 'md':
+        if (child?.tag === 'link_code_companion_reg') return this.onPairingCode(node, child);
+        break;
+    }
+    this.state.unknownIq(attrs.xmlns ?? '', child?.tag);
+    // A fast error instead of silence: Baileys would otherwise wait for its query timeout.
+    this.reply(node, [{ tag: 'error', attrs: { code: '501', text: 'feature-not-implemented' } }], { type: 'error' });
+  }
+
+  private onPassive(node: BinaryNode): void {
+    this.reply(node);
+    // The client is active: flush "offline" data, which ends Baileys' event buffering.
+    this.send({ tag: 'ib', attrs: { from: S_WHATSAPP_NET }, content: [{ tag: 'offline', attrs: { count: '0' } }] });
+    const companion = this.companion;
+    if (this.state.historySync && this.account && companion && !companion.historySent) {
+      companion.historySent = true;
+      const account = this.account;
+      setTimeout(() => {
+        this.state.sendHistorySync(account, companion.deviceId).catch((error: unknown) => this.state.log(`history sync failed: ${String(error)}`));
+      }, 10);
+    }
+  }
+
+  private onEncrypt(node: BinaryNode, child: BinaryNode | undefined): void {
+    const companion = this.companion;
+    if (child?.tag === 'count') return this.reply(node, [{ tag: 'count', attrs: { value: String(companion?.preKeys.size ?? 0) } }]);
+    if (child?.tag === 'digest') return this.reply(node, [{ tag: 'digest', attrs: {} }]);
+    if (child?.tag === 'key') return this.onKeyBundles(node, child);
+    const list = getBinaryNodeChild(node, 'list');
+    if (node.attrs.type === 'set' && list && companion) {
+      // Prekey upload: keep them for the senders that will need them.
+      for (const key of getBinaryNodeChildren(list, 'key')) {
+        companion.preKeys.set(bytes(getBinaryNodeChild(key, 'id')).readUIntBE(0, 3), bytes(getBinaryNodeChild(key, 'value')));
+      }
+      return this.reply(node);
+    }
+    this.state.unknownIq('encrypt', child?.tag);
+    this.reply(node, [{ tag: 'error', attrs: { code: '501', text: 'feature-not-implemented' } }], { type: 'error' });
+  }
+
+  private onPrivacy(node: BinaryNode, child: BinaryNode | undefined): void {
+    if (child?.tag !== 'privacy') return this.reply(node);
+    const categories = ['last', 'online', 'profile', 'status', 'groupadd', 'readreceipts', 'calladd'];
+    this.reply(node, [
+      { tag: 'privacy', attrs: {}, content: categories.map((name) => ({ tag: 'category', attrs: { name, value: 'all' } })) },
+    ]);
+  }
+
+  private onMediaConn(node: BinaryNode): void {
+    const media = this.state.media!;
+    this.reply(node, [
+      {
+        tag: 'media_conn',
+        attrs: { auth: media.auth, ttl: '300', auth_ttl: '21600', max_buckets: '12' },
+        content: [{ tag: 'host', attrs: { hostname: media.hostname, maxContentLengthBytes: String(100 * 1024 * 1024) } }],
+      },
+    ]);
+  }
+
+  private onPairingCode(node: BinaryNode, child: BinaryNode): void {
+    const phone = (jidDecode(child.attrs.jid)?.user ?? '').split(':')[0];
+    this.state.pairingCodeRequested(phone);
+    this.reply(node, [{ tag: 'link_code_companion_reg', attrs: { stage: 'companion_hello' }, content: [{ tag: 'link_code_pairing_ref', attrs: {}, content: randomBytes(16) }] }]);
+  }
+
+  /** The companion signed its device identity: the real server now restarts the stream. */
+  private onPairDeviceSign(node: BinaryNode): void {
+    const pairing = this.pairing;
+    const signedNode = getBinaryNodeChild(getBinaryNodeChild(node, 'pair-device-sign'), 'device-identity');
+    if (pairing && signedNode) {
+      const signed = proto.ADVSignedDeviceIdentity.decode(bytes(signedNode));
+      const { companion, account } = pairing;
+      const accountPub = account.phone.identityPub32;
+      const message = Buffer.concat([Buffer.from([6, 1]), Buffer.from(signed.details ?? []), companion.identity, accountPub]);
+      const valid = verify(companion.identity, message, Buffer.from(signed.deviceSignature ?? []));
+      this.state.log(`pair-device-sign from ${account.pn}:${companion.deviceId}, device signature valid=${valid}`);
+    }
+    this.send({ tag: 'stream:error', attrs: { code: '515' } });
+    this.close();
+  }
+
+  private onUsync(node: BinaryNode, usync: BinaryNode | undefined): void {
+    const protocols = children(getBinaryNodeChild(usync, 'query')).map((p) => p.tag);
+    const users = getBinaryNodeChildren(getBinaryNodeChild(usync, 'list'), 'user');
+    const out: BinaryNode[] = users.map((user) => {
+      let jid = user.attrs.jid;
+      let account = jid ? accountOf(this.state, jid) : undefined;
+      const contact = getBinaryNodeChild(user, 'contact');
+      if (!jid && contact) {
+        const phone = bytes(contact).toString().replace('+', '');
+        account = this.state.accountByPn(phone);
+        jid = `${phone}@${S_WHATSAPP_NET}`;
+      }
+      const content: BinaryNode[] = [];
+      for (const protocol of protocols) {
+        if (protocol === 'devices') {
+          const devices = account
+            ? [
+                { tag: 'device', attrs: { id: '0' } },
+                ...[...account.companions.values()].map((c) => ({ tag: 'device', attrs: { id: String(c.deviceId), 'key-index': String(c.keyIndex) } })),
+              ]
+            : [];
+          content.push({ tag: 'devices', attrs: {}, content: [{ tag: 'device-list', attrs: {}, content: devices }] });
+        } else if (protocol === 'lid' && account) {
+          // Mandatory in practice: Baileys fetches prekeys for LID addresses only.
+          content.push({ tag: 'lid', attrs: { val: account.lidJid } });
+        } else if (protocol === 'contact') {
+          content.push({ tag: 'contact', attrs: { type: account ? 'in' : 'out' } });
+        }
+      }
+      return { tag: 'user', attrs: { jid: jid ?? '' }, content };
+    });
+    this.reply(node, [
+      { tag: 'usync', attrs: { ...usync?.attrs }, content: [{ tag: 'result', attrs: {} }, { tag: 'list', attrs: {}, content: out }] },
+    ]);
+  }
+
+  /** Prekey bundles of the devices asked for: an emulated phone's, or a companion's uploaded ones. */
+  private onKeyBundles(node: BinaryNode, keyNode: BinaryNode): void {
+    const users: BinaryNode[] = [];
+    for (const user of getBinaryNodeChildren(keyNode, 'user')) {
+      const jid = user.attrs.jid;
+      const device = jidDecode(jid)?.device ?? 0;
+      const account = accountOf(this.state, jid);
+      const bundle = account ? this.bundleNodes(account, device) : null;
+      users.push({
+        tag: 'user',
+        attrs: { jid },
+        content: bundle ?? [{ tag: 'error', attrs: { code: '404', text: 'item-not-found' } }],
+      });
+    }
+    this.reply(node, [{ tag: 'list', attrs: {}, content: users }]);
+  }
+
+  private bundleNodes(account: Account, device: number): BinaryNode[] | null {
+    const keyNodes = (id: number, value: Buffer) => [
+      { tag: 'id', attrs: {}, content: uintBE(id, 3) },
+      { tag: 'value', attrs: {}, content: value },
+    ];
+    if (device === 0) {
+      const phone = account.phone;
+      const preKey = phone.takePreKey();
+      return [
+        { tag: 'registration', attrs: {}, content: uintBE(phone.registrationId, 4) },
+        { tag: 'type', attrs: {}, content: Buffer.from([5]) },
+        { tag: 'identity', attrs: {}, content: phone.identityPub32 },
+        {
+          tag: 'skey',
+          attrs: {},
+          content: [
+            ...keyNodes(phone.signedPreKey.keyId, phone.signedPreKey.keyPair.pubKey.subarray(1)),
+            { tag: 'signature', attrs: {}, content: phone.signedPreKey.signature },
+          ],
+        },
+        { tag: 'key', attrs: {}, content: keyNodes(preKey.keyId, preKey.keyPair.pubKey.subarray(1)) },
+      ];
+    }
+    const companion = account.companions.get(device);
+    if (!companion) return null;
+    const first = [...companion.preKeys.entries()][0];
+    if (first) companion.preKeys.delete(first[0]);
+    return [
+      { tag: 'registration', attrs: {}, content: uintBE(companion.registrationId, 4) },
+      { tag: 'type', attrs: {}, content: Buffer.from([5]) },
+      { tag: 'identity', attrs: {}, content: companion.identity },
+      {
+        tag: 'skey',
+        attrs: {},
+        content: [
+          ...keyNodes(companion.signedPreKeyId, companion.signedPreKeyPub),
+          { tag: 'signature', attrs: {}, content: companion.signedPreKeySignature },
+        ],
+      },
+      ...(first ? [{ tag: 'key', attrs: {}, content: keyNodes(first[0], first[1]) }] : []),
+    ];
+  }
+
+  /** A message from the client: ack it, let each recipient phone decrypt, send their receipts. */
+  private async onMessage(node: BinaryNode): Promise<void> {
+    const { attrs } = node;
+    const t = now();
+    this.send({ tag: 'ack', attrs: { class: 'message', id: attrs.id, from: attrs.to, t } });
+    const me = { user: this.account?.lid ?? '', device: this.deviceId };
+    for (const participant of getBinaryNodeChildren(getBinaryNodeChild(node, 'participants'), 'to')) {
+      const account = accountOf(this.state, participant.attrs.jid);
+      const device = jidDecode(participant.attrs.jid)?.device ?? 0;
+      if (!account || device !== 0) continue;
+      const enc = getBinaryNodeChild(participant, 'enc');
+      try {
+        const message = await account.phone.decrypt(me, enc?.attrs.type ?? 'msg', bytes(enc));
+        this.state.delivered({ id: attrs.id, to: account.pn, from: this.account?.pnJid ?? '', message, at: Date.now() });
+      } catch (error) {
+        this.state.log(`decrypt failed for ${participant.attrs.jid}: ${(error as Error).message}`);
+      }
+    }
+    const recipient = accountOf(this.state, attrs.to);
+    if (!recipient || recipient === this.account) return;
+    const { delivery, read } = this.state.receiptDelays();
+    if (delivery !== null) setTimeout(() => this.send({ tag: 'receipt', attrs: { from: attrs.to, id: attrs.id, t } }), delivery);
+    if (read !== null) setTimeout(() => this.send({ tag: 'receipt', attrs: { from: attrs.to, id: attrs.id, type: 'read', t } }), read);
+  }
+
+  private onCall(node: BinaryNode): void {
+    const reject = getBinaryNodeChild(node, 'reject');
+    if (reject) this.state.callRejected({ callId: reject.attrs['call-id'], to: node.attrs.to });
+    this.send({ tag: 'ack', attrs: { id: node.attrs.id ?? this.id(), class: 'call', from: node.attrs.to ?? S_WHATSAPP_NET } });
+  }
+}

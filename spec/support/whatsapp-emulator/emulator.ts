@@ -1,0 +1,383 @@
+import { proto, type BinaryNode } from '@whiskeysockets/baileys';
+import { createHmac, randomBytes, randomInt } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { deflateSync } from 'node:zlib';
+import { WebSocketServer } from 'ws';
+import { Account } from './account.js';
+import { Connection, type ReceivedMessage, type ServerState, type StanzaLogEntry } from './connection.js';
+import { generateKeyPair, sign, type KeyPair } from './crypto.js';
+import { CA_CERT_PATH, MediaHost, type MediaKind, type MediaReference } from './media-host.js';
+
+export type { ReceivedMessage, StanzaLogEntry };
+
+/** Control stanzas the server can end a session with (see the close-code table). */
+export type KickReason = 515 | 401 | 440 | 503 | 'device_removed' | 'xmlstreamend';
+
+export interface EmulatorOptions {
+  /** Start the HTTPS media host (default true). */
+  media?: boolean;
+  /** Print every stanza (default false). */
+  log?: boolean;
+  /** Push an initial history sync after a first login, as the phone does (default true). */
+  historySync?: boolean;
+}
+
+export interface SendOptions {
+  /** Address the message from the sender's LID (what WhatsApp increasingly does). */
+  lid?: boolean;
+}
+
+export interface OutgoingMedia {
+  kind: MediaKind;
+  bytes: Buffer;
+  mimetype: string;
+  fileName?: string;
+  caption?: string;
+}
+
+const MEDIA_FIELD: Record<MediaKind, keyof proto.IMessage> = {
+  image: 'imageMessage',
+  video: 'videoMessage',
+  audio: 'audioMessage',
+  document: 'documentMessage',
+  sticker: 'stickerMessage',
+};
+
+const messageId = () => `3EB0${randomBytes(8).toString('hex').toUpperCase()}`;
+
+/**
+ * A WhatsApp server on loopback that the real Baileys client connects to, with
+ * emulated phones for the account owners and their contacts. Tests drive it
+ * like people would: scan a QR, send a text, read what arrived, unlink.
+ */
+export class WaEmulator {
+  readonly stanzas: StanzaLogEntry[] = [];
+  readonly failedIqs: { xmlns: string; child: string | undefined }[] = [];
+  readonly pairingCodeRequests: { phone: string }[] = [];
+  private readonly rejections: { callId: string; to: string }[] = [];
+  private readonly received: ReceivedMessage[] = [];
+  private readonly consumed = new Set<ReceivedMessage>();
+  private readonly accountsByPn = new Map<string, Account>();
+  private readonly accountsByLid = new Map<string, Account>();
+  private readonly pendingRefs = new Map<string, Connection>();
+  private readonly connectionSet = new Set<Connection>();
+  private delays: { delivery: number | null; read: number | null } = { delivery: 50, read: null };
+  private readonly serverStatic: KeyPair = generateKeyPair();
+  private readonly root: KeyPair = generateKeyPair();
+  private readonly certChain: Buffer;
+
+  private constructor(
+    private readonly wss: WebSocketServer,
+    private readonly mediaHost: MediaHost | null,
+    private readonly options: EmulatorOptions,
+  ) {
+    this.certChain = this.buildCertChain();
+    wss.on('connection', (ws) => {
+      const connection = new Connection(this.state(), ws);
+      this.connectionSet.add(connection);
+      ws.on('close', () => this.connectionSet.delete(connection));
+    });
+  }
+
+  static async start(options: EmulatorOptions = {}): Promise<WaEmulator> {
+    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, path: '/ws/chat' });
+    await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
+    const media = options.media === false ? null : await MediaHost.start();
+    return new WaEmulator(wss, media, options);
+  }
+
+  get url(): string {
+    return `ws://127.0.0.1:${(this.wss.address() as AddressInfo).port}/ws/chat`;
+  }
+
+  /** The root of the server's Noise certificate chain: clients must trust it (WA_CERT_DETAILS.PUBLIC_KEY). */
+  get rootPublicKey(): Buffer {
+    return this.root.pub;
+  }
+
+  /** The test CA of the HTTPS media host (for NODE_EXTRA_CA_CERTS). */
+  get caCertPath(): string {
+    return CA_CERT_PATH;
+  }
+
+  addContact(pn: string, name = `Contact ${pn}`): Account {
+    const existing = this.accountsByPn.get(pn);
+    if (existing) return existing;
+    const account = new Account(pn, name);
+    this.accountsByPn.set(pn, account);
+    this.accountsByLid.set(account.lid, account);
+    return account;
+  }
+
+  account(pn: string): Account {
+    const account = this.accountsByPn.get(pn);
+    if (!account) throw new Error(`no emulated account ${pn}`);
+    return account;
+  }
+
+  /** The phone of `phone` scans the QR a client shows: the companion is paired, then told to restart (515). */
+  async scanQr(qr: string, { phone, name }: { phone: string; name?: string }): Promise<{ jid: string; lid: string }> {
+    const [ref, noiseB64, identityB64, advB64, platformId] = (qr.split('#')[1] ?? qr).split(',');
+    const connection = this.pendingRefs.get(ref);
+    if (!connection) throw new Error(`unknown or expired QR ref ${ref}`);
+    if (!Buffer.from(noiseB64, 'base64').equals(connection.clientStatic)) throw new Error('the QR noise key is not this connection’s');
+    if (!connection.registration || !Buffer.from(identityB64, 'base64').equals(connection.registration.identity)) {
+      throw new Error('the QR identity key does not match the registration');
+    }
+    const account = this.addContact(phone, name ?? `Owner ${phone}`);
+    const { companion, keyIndex } = connection.pair(account, platformId);
+    // ADV: the account key (the phone's identity) vouches for the new device.
+    const details = Buffer.from(
+      proto.ADVDeviceIdentity.encode({
+        rawId: randomInt(2 ** 31),
+        timestamp: Math.floor(Date.now() / 1000),
+        keyIndex,
+        accountType: 0,
+        deviceType: 0,
+      }).finish(),
+    );
+    const accountPub = account.phone.identityPub32;
+    const accountSignature = sign(account.phone.identity.privKey, Buffer.concat([Buffer.from([6, 0]), details, companion.identity]));
+    const signedIdentity = Buffer.from(
+      proto.ADVSignedDeviceIdentity.encode({ details, accountSignatureKey: accountPub, accountSignature }).finish(),
+    );
+    // The HMAC key is the secret only the QR carried.
+    const hmac = createHmac('sha256', Buffer.from(advB64, 'base64')).update(signedIdentity).digest();
+    const container = Buffer.from(proto.ADVSignedDeviceIdentityHMAC.encode({ details: signedIdentity, hmac }).finish());
+    connection.sendPairSuccess(account, companion, container);
+    return { jid: `${account.pn}:${companion.deviceId}@s.whatsapp.net`, lid: `${account.lid}:${companion.deviceId}@lid` };
+  }
+
+  isRegistered(phone: string): boolean {
+    return (this.accountsByPn.get(phone)?.companions.size ?? 0) > 0;
+  }
+
+  /** Live, logged-in connections of an account (or of all). */
+  connections(phone?: string): number {
+    return [...this.connectionSet].filter((c) => c.loggedIn && (!phone || c.account?.pn === phone)).length;
+  }
+
+  async sendTextToClient(fromPn: string, toPhone: string, text: string, options: SendOptions = {}): Promise<{ id: string }> {
+    return this.sendToClient(this.addContact(fromPn), this.account(toPhone), { conversation: text }, options);
+  }
+
+  async sendMediaToClient(fromPn: string, toPhone: string, media: OutgoingMedia, options: SendOptions = {}): Promise<{ id: string }> {
+    if (!this.mediaHost) throw new Error('the emulator runs without a media host');
+    const sealed = this.mediaHost.seal(media.bytes, media.kind);
+    const content = {
+      ...sealed,
+      mimetype: media.mimetype,
+      ...(media.fileName ? { fileName: media.fileName, title: media.fileName } : {}),
+      ...(media.caption ? { caption: media.caption } : {}),
+    };
+    return this.sendToClient(this.addContact(fromPn), this.account(toPhone), { [MEDIA_FIELD[media.kind]]: content }, { ...options, type: 'media' });
+  }
+
+  /** Messages a contact's phone received from clients, oldest first. */
+  receivedMessages(contactPn: string): ReceivedMessage[] {
+    return this.received.filter((m) => m.to === contactPn);
+  }
+
+  /** The next message to a contact that no earlier call returned. */
+  async nextMessage(contactPn: string, timeoutMs = 10_000): Promise<ReceivedMessage> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.received.find((m) => m.to === contactPn && !this.consumed.has(m));
+      if (found) {
+        this.consumed.add(found);
+        return found;
+      }
+      if (Date.now() > deadline) throw new Error(`no message reached ${contactPn} within ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  /** Fetches and decrypts the media of a message a contact received, checking its hashes. */
+  downloadReceivedMedia(received: ReceivedMessage): Buffer {
+    if (!this.mediaHost) throw new Error('the emulator runs without a media host');
+    for (const [kind, field] of Object.entries(MEDIA_FIELD) as [MediaKind, keyof proto.IMessage][]) {
+      const reference = received.message[field] as MediaReference | null | undefined;
+      if (reference?.mediaKey) return this.mediaHost.open(reference, kind);
+    }
+    throw new Error('the message carries no media');
+  }
+
+  /** Ends every live session of the account with a control stanza, as the real server does. */
+  kick(phone: string, reason: KickReason): void {
+    const stanza: BinaryNode =
+      reason === 'xmlstreamend'
+        ? { tag: 'xmlstreamend', attrs: {} }
+        : reason === 440
+          ? { tag: 'stream:error', attrs: {}, content: [{ tag: 'conflict', attrs: { type: 'replaced' } }] }
+          : reason === 'device_removed' || reason === 401
+            ? { tag: 'stream:error', attrs: { code: '401' }, content: [{ tag: 'conflict', attrs: { type: 'device_removed' } }] }
+            : { tag: 'stream:error', attrs: { code: String(reason) } };
+    if (reason === 'device_removed' || reason === 401) this.unlink(phone);
+    for (const connection of this.connectionSet) {
+      if (connection.account?.pn !== phone) continue;
+      connection.send(stanza);
+      connection.close();
+    }
+  }
+
+  /** Forgets the account's companions: their next login is refused with 401. */
+  unlink(phone: string): void {
+    this.accountsByPn.get(phone)?.companions.clear();
+  }
+
+  /** An incoming voice call from a contact to every live companion of the account. */
+  async offerCall(fromPn: string, toPhone: string): Promise<{ callId: string }> {
+    const from = this.addContact(fromPn);
+    const to = this.account(toPhone);
+    const callId = randomBytes(16).toString('hex').toUpperCase();
+    const t = String(Math.floor(Date.now() / 1000));
+    for (const connection of this.connectionSet) {
+      if (!connection.loggedIn || connection.account !== to) continue;
+      connection.send({
+        tag: 'call',
+        attrs: { from: from.pnJid, id: messageId(), t, notify: from.name },
+        content: [
+          {
+            tag: 'offer',
+            attrs: { 'call-id': callId, 'call-creator': from.pnJid, caller_pn: from.pnJid },
+            content: [{ tag: 'audio', attrs: { enc: 'opus', rate: '16000' } }],
+          },
+        ],
+      });
+    }
+    return { callId };
+  }
+
+  callRejections(): { callId: string; to: string }[] {
+    return [...this.rejections];
+  }
+
+  /** How the recipients' phones acknowledge messages: delays in ms, or 'never'. */
+  receiptPolicy(policy: { delivery?: number | 'never'; read?: number | 'never' }): void {
+    const value = (v: number | 'never' | undefined, current: number | null) => (v === undefined ? current : v === 'never' ? null : v);
+    this.delays = { delivery: value(policy.delivery, this.delays.delivery), read: value(policy.read, this.delays.read) };
+  }
+
+  async waitFor(match: (entry: StanzaLogEntry) => boolean, timeoutMs = 10_000): Promise<StanzaLogEntry> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.stanzas.find(match);
+      if (found) return found;
+      if (Date.now() > deadline) throw new Error(`stanza not seen within ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  async stop(): Promise<void> {
+    for (const connection of this.connectionSet) connection.ws.terminate();
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+    await this.mediaHost?.stop();
+  }
+
+  private buildCertChain(): Buffer {
+    const intermediate = generateKeyPair();
+    const now = Math.floor(Date.now() / 1000);
+    const intermediateDetails = proto.CertChain.NoiseCertificate.Details.encode({
+      serial: 1,
+      issuerSerial: 0,
+      key: intermediate.pub,
+      notBefore: now - 60,
+      notAfter: now + 86_400,
+    }).finish();
+    const leafDetails = proto.CertChain.NoiseCertificate.Details.encode({
+      serial: 2,
+      issuerSerial: 1,
+      key: this.serverStatic.pub,
+      notBefore: now - 60,
+      notAfter: now + 86_400,
+    }).finish();
+    return Buffer.from(
+      proto.CertChain.encode({
+        intermediate: { details: intermediateDetails, signature: sign(this.root.priv, intermediateDetails) },
+        leaf: { details: leafDetails, signature: sign(intermediate.priv, leafDetails) },
+      }).finish(),
+    );
+  }
+
+  private async sendToClient(
+    from: Account,
+    to: Account,
+    message: proto.IMessage,
+    options: SendOptions & { type?: string; only?: number; category?: string },
+  ): Promise<{ id: string }> {
+    const id = messageId();
+    const t = String(Math.floor(Date.now() / 1000));
+    for (const [deviceId, companion] of to.companions) {
+      if (options.only && options.only !== deviceId) continue;
+      const connection = [...this.connectionSet].find((c) => c.loggedIn && c.account === to && c.deviceId === deviceId);
+      if (!connection) continue;
+      const preKey = [...companion.preKeys.entries()][0];
+      if (preKey) companion.preKeys.delete(preKey[0]);
+      const prefixed = (pub: Buffer) => Buffer.concat([Buffer.from([5]), pub]);
+      const bundle = {
+        registrationId: companion.registrationId,
+        identityKey: prefixed(companion.identity),
+        signedPreKey: { keyId: companion.signedPreKeyId, publicKey: prefixed(companion.signedPreKeyPub), signature: companion.signedPreKeySignature },
+        ...(preKey ? { preKey: { keyId: preKey[0], publicKey: prefixed(preKey[1]) } } : {}),
+      };
+      const encrypted = await from.phone.encrypt({ user: to.lid, device: deviceId }, bundle, message);
+      const addressing: Record<string, string> = options.lid
+        ? { from: from.lidJid, sender_pn: from.pnJid, addressing_mode: 'lid' }
+        : { from: from.pnJid, sender_lid: from.lidJid };
+      connection.send({
+        tag: 'message',
+        attrs: {
+          ...addressing,
+          id,
+          t,
+          type: options.type ?? 'text',
+          notify: from.name,
+          ...(options.category ? { category: options.category } : {}),
+        },
+        content: [{ tag: 'enc', attrs: { v: '2', type: encrypted.type }, content: encrypted.ciphertext }],
+      });
+    }
+    return { id };
+  }
+
+  /** What the phone pushes to a newly linked companion: an (empty) inline history sync. */
+  private async sendHistorySync(account: Account, deviceId: number): Promise<void> {
+    const syncType = proto.HistorySync.HistorySyncType.INITIAL_BOOTSTRAP;
+    const payload = deflateSync(proto.HistorySync.encode({ syncType, conversations: [], pushnames: [] }).finish());
+    await this.sendToClient(
+      account,
+      account,
+      {
+        protocolMessage: {
+          type: proto.Message.ProtocolMessage.Type.HISTORY_SYNC_NOTIFICATION,
+          historySyncNotification: { syncType, chunkOrder: 0, progress: 100, initialHistBootstrapInlinePayload: payload },
+        },
+      },
+      { only: deviceId, category: 'peer' },
+    );
+  }
+
+  private state(): ServerState {
+    return {
+      noise: { serverStatic: this.serverStatic, certChain: this.certChain },
+      accountByPn: (pn) => this.accountsByPn.get(pn),
+      accountByLid: (lid) => this.accountsByLid.get(lid),
+      pendingRefs: this.pendingRefs,
+      media: this.mediaHost ? { hostname: this.mediaHost.hostname, auth: this.mediaHost.auth } : null,
+      historySync: this.options.historySync !== false,
+      receiptDelays: () => this.delays,
+      log: (line) => {
+        if (this.options.log) console.log(`[emulator] ${line}`);
+      },
+      record: (entry) => this.stanzas.push(entry),
+      delivered: (message) => {
+        // The copy a client sends its own phone is bookkeeping, not a delivery.
+        if (!message.message.deviceSentMessage || message.to !== message.from.split('@')[0]) this.received.push(message);
+      },
+      unknownIq: (xmlns, child) => this.failedIqs.push({ xmlns, child }),
+      pairingCodeRequested: (phone) => this.pairingCodeRequests.push({ phone }),
+      callRejected: (rejection) => this.rejections.push(rejection),
+      sendHistorySync: (account, deviceId) => this.sendHistorySync(account, deviceId),
+    };
+  }
+}

@@ -1,0 +1,209 @@
+// The loopback WhatsApp emulator against the real Baileys client, in this
+// process: what the gateway's own specs rely on, proven without the gateway.
+import makeWASocket, {
+  Browsers,
+  DisconnectReason,
+  downloadMediaMessage,
+  initAuthCreds,
+  WA_CERT_DETAILS,
+  type AuthenticationState,
+  type ConnectionState,
+  type SignalDataSet,
+  type WACallEvent,
+  type WAMessage,
+  type WASocket,
+} from '@whiskeysockets/baileys';
+import { expect } from 'chai';
+import { randomBytes } from 'node:crypto';
+import { pino } from 'pino';
+import { eventually } from './support/eventually.js';
+import { WaEmulator } from './support/whatsapp-emulator/index.js';
+
+const OWNER = '15550001234';
+const ALICE = '15550009999';
+
+/** Baileys auth state in memory, kept across sockets like a real store. */
+function memoryAuth(): AuthenticationState {
+  const keys = new Map<string, unknown>();
+  return {
+    creds: initAuthCreds(),
+    keys: {
+      get: async (type, ids) => Object.fromEntries(ids.map((id) => [id, keys.get(`${type}-${id}`)]).filter(([, v]) => v !== undefined)),
+      set: async (data: SignalDataSet) => {
+        for (const [type, entries] of Object.entries(data)) {
+          for (const [id, value] of Object.entries(entries ?? {})) {
+            if (value === null) keys.delete(`${type}-${id}`);
+            else keys.set(`${type}-${id}`, value);
+          }
+        }
+      },
+    },
+  };
+}
+
+interface Client {
+  socket: WASocket;
+  updates: Partial<ConnectionState>[];
+  upserts: { messages: WAMessage[]; type: string }[];
+  statusUpdates: { id: string; status: number }[];
+  calls: WACallEvent[];
+  closed: Promise<number | undefined>;
+}
+
+function connect(wa: WaEmulator, auth: AuthenticationState): Client {
+  const socket = makeWASocket({
+    waWebSocketUrl: wa.url,
+    auth,
+    logger: pino({ level: 'silent' }),
+    browser: Browsers.ubuntu('Chrome'),
+    connectTimeoutMs: 5_000,
+    defaultQueryTimeoutMs: 5_000,
+    markOnlineOnConnect: false,
+  });
+  const client: Client = { socket, updates: [], upserts: [], statusUpdates: [], calls: [], closed: Promise.resolve(undefined) };
+  client.closed = new Promise((resolve) => {
+    socket.ev.on('connection.update', (update) => {
+      client.updates.push(update);
+      if (update.connection === 'close') {
+        resolve((update.lastDisconnect?.error as { output?: { statusCode?: number } } | undefined)?.output?.statusCode);
+      }
+    });
+  });
+  socket.ev.on('creds.update', (creds) => Object.assign(auth.creds, creds));
+  socket.ev.on('messages.upsert', (upsert) => client.upserts.push(upsert));
+  socket.ev.on('messages.update', (updates) => {
+    for (const { key, update } of updates) if (update.status) client.statusUpdates.push({ id: key.id ?? '', status: update.status });
+  });
+  socket.ev.on('call', (calls) => client.calls.push(...calls));
+  return client;
+}
+
+const opened = (client: Client) => client.updates.some((u) => u.connection === 'open');
+const firstQr = (client: Client) => client.updates.find((u) => u.qr)?.qr;
+
+describe('WhatsApp emulator with the real Baileys client', function () {
+  this.timeout(30_000);
+  let wa: WaEmulator;
+  let auth: AuthenticationState;
+  let client: Client;
+  const extraSockets: WASocket[] = [];
+
+  /** QR → scan → 515 → a second socket with the same creds → open. */
+  async function pairAndOpen(phone: string, state: AuthenticationState): Promise<Client> {
+    const first = connect(wa, state);
+    await eventually(() => Boolean(firstQr(first)), 5_000, 'a QR');
+    await wa.scanQr(firstQr(first)!, { phone, name: `Owner ${phone}` });
+    expect(await first.closed).to.equal(DisconnectReason.restartRequired);
+    const second = connect(wa, state);
+    await eventually(() => opened(second), 5_000, 'open');
+    return second;
+  }
+
+  before(async () => {
+    wa = await WaEmulator.start();
+    // Baileys checks the server's certificate chain against this root.
+    (WA_CERT_DETAILS as { PUBLIC_KEY: Buffer }).PUBLIC_KEY = wa.rootPublicKey;
+    wa.addContact(ALICE, 'Alice');
+    auth = memoryAuth();
+    client = await pairAndOpen(OWNER, auth);
+  });
+
+  after(async () => {
+    for (const socket of [client?.socket, ...extraSockets]) socket?.end(undefined);
+    await wa?.stop();
+  });
+
+  it('pairs through the QR, restarts with 515, and opens as the account', () => {
+    expect(client.socket.user?.id).to.match(new RegExp(`^${OWNER}:\\d+@s.whatsapp.net$`));
+    expect(wa.isRegistered(OWNER)).to.equal(true);
+    expect(wa.connections(OWNER)).to.equal(1);
+  });
+
+  it('sends a text the contact decrypts, and reports delivery and read receipts', async () => {
+    wa.receiptPolicy({ delivery: 300, read: 600 });
+    const sent = await client.socket.sendMessage(`${ALICE}@s.whatsapp.net`, { text: 'hello from baileys' });
+    const received = await wa.nextMessage(ALICE);
+    expect(received.id).to.equal(sent?.key.id);
+    expect(received.message.extendedTextMessage?.text).to.equal('hello from baileys');
+    await eventually(() => client.statusUpdates.some((u) => u.id === sent?.key.id && u.status === 4), 5_000, 'read receipt');
+    expect(client.statusUpdates.filter((u) => u.id === sent?.key.id).map((u) => u.status)).to.deep.equal([3, 4]);
+    wa.receiptPolicy({ delivery: 50, read: 'never' });
+  });
+
+  it('delivers a contact’s text in PN and in LID addressing', async () => {
+    await wa.sendTextToClient(ALICE, OWNER, 'hi by number');
+    await wa.sendTextToClient('15550007777', OWNER, 'hi by lid', { lid: true });
+    const notify = () => client.upserts.filter((u) => u.type === 'notify').flatMap((u) => u.messages);
+    await eventually(() => notify().some((m) => m.message?.conversation === 'hi by lid'), 5_000, 'both texts');
+    const byNumber = notify().find((m) => m.message?.conversation === 'hi by number')!;
+    expect(byNumber.key.remoteJid).to.equal(`${ALICE}@s.whatsapp.net`);
+    expect(byNumber.pushName).to.equal('Alice');
+    const byLid = notify().find((m) => m.message?.conversation === 'hi by lid')!;
+    expect(byLid.key.remoteJid).to.match(/@lid$/);
+    expect(byLid.key.remoteJidAlt).to.equal('15550007777@s.whatsapp.net');
+  });
+
+  it('uploads media the contact decrypts, and delivers media Baileys downloads', async () => {
+    const document = Buffer.concat([Buffer.from('%PDF-1.4 test\n'), randomBytes(40_000)]);
+    const sent = await client.socket.sendMessage(`${ALICE}@s.whatsapp.net`, { document, mimetype: 'application/pdf', fileName: 'a.pdf' });
+    const received = await wa.nextMessage(ALICE);
+    expect(received.id).to.equal(sent?.key.id);
+    expect(wa.downloadReceivedMedia(received).equals(document)).to.equal(true);
+
+    const incoming = randomBytes(30_000);
+    await wa.sendMediaToClient(ALICE, OWNER, { kind: 'document', bytes: incoming, mimetype: 'application/octet-stream', fileName: 'in.bin' });
+    let media: WAMessage | undefined;
+    await eventually(() => {
+      media = client.upserts.flatMap((u) => u.messages).find((m) => m.message?.documentMessage?.fileName === 'in.bin');
+      return media !== undefined;
+    }, 5_000, 'incoming document');
+    const bytes = await downloadMediaMessage(media!, 'buffer', {});
+    expect(bytes.equals(incoming)).to.equal(true);
+  });
+
+  it('offers a call Baileys reports, and records its rejection', async () => {
+    const { callId } = await wa.offerCall(ALICE, OWNER);
+    await eventually(() => client.calls.some((c) => c.id === callId && c.status === 'offer'), 5_000, 'call offer');
+    const call = client.calls.find((c) => c.id === callId)!;
+    await client.socket.rejectCall(call.id, call.from);
+    expect(wa.callRejections()).to.deep.include({ callId, to: `${ALICE}@s.whatsapp.net` });
+  });
+
+  it('answers a pairing code request', async () => {
+    const fresh = connect(wa, memoryAuth());
+    extraSockets.push(fresh.socket);
+    await eventually(() => Boolean(firstQr(fresh)), 5_000, 'a QR');
+    const code = await fresh.socket.requestPairingCode('15550001111');
+    expect(code).to.match(/^[A-Z0-9]{8}$/);
+    await eventually(() => wa.pairingCodeRequests.some((r) => r.phone === '15550001111'), 5_000, 'the request');
+  });
+
+  it('logs in again with saved creds, without a QR', async () => {
+    client.socket.end(undefined);
+    await client.closed;
+    client = connect(wa, auth);
+    await eventually(() => opened(client), 5_000, 'open again');
+    expect(client.updates.some((u) => u.qr)).to.equal(false);
+  });
+
+  for (const [reason, code] of [
+    [515, DisconnectReason.restartRequired],
+    [440, DisconnectReason.connectionReplaced],
+    [503, DisconnectReason.unavailableService],
+  ] as const) {
+    it(`ends a session with ${reason} as Baileys' close code ${code}`, async () => {
+      wa.kick(OWNER, reason);
+      expect(await client.closed).to.equal(code);
+      client = connect(wa, auth);
+      await eventually(() => opened(client), 5_000, 'open again');
+    });
+  }
+
+  it('unlinks the device: the session closes with 401 and the next login is refused', async () => {
+    wa.kick(OWNER, 'device_removed');
+    expect(await client.closed).to.equal(DisconnectReason.loggedOut);
+    const again = connect(wa, auth);
+    extraSockets.push(again.socket);
+    expect(await again.closed).to.equal(DisconnectReason.loggedOut);
+  });
+});

@@ -1,0 +1,112 @@
+import type { WASocket } from '@whiskeysockets/baileys';
+import type { MessageRepository } from '../lib/db/messages.js';
+import type { EventName } from '../lib/events/names.js';
+import type { Logger } from '../lib/logger.js';
+import type { MessageKey, MessageRecord, NumberCheck, SendRequest } from '../lib/messages/types.js';
+import { CommandError } from './command-error.js';
+import { baileysContent, quotedMessage } from './content.js';
+import { needsNumberCheck, toJid } from './jid.js';
+import { messageRecord } from './message-record.js';
+
+/** How long a "this number is on WhatsApp" answer is reused. */
+const NUMBER_CHECK_TTL_MS = 10 * 60_000;
+/** Own message ids remembered to recognise their echo; older ones are forgotten. */
+const SENT_IDS_KEPT = 5_000;
+
+export interface OutboundContext {
+  /** The open socket, or a CommandError('not-connected'). */
+  socket(): WASocket;
+  instanceId: string;
+  messages: MessageRepository;
+  sentIds: Set<string>;
+  logger: Logger;
+  emit(event: EventName, data: unknown): void;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Everything the API asks the instance to do on WhatsApp: sends and chat actions. */
+export class Outbound {
+  private readonly known = new Map<string, { jid: string; until: number }>();
+
+  constructor(private readonly context: OutboundContext) {}
+
+  async send(request: SendRequest): Promise<MessageRecord> {
+    const socket = this.context.socket();
+    const jid = await this.recipient(socket, request.number);
+    const { delay } = request.options;
+    if (delay && delay > 0) {
+      // What the recipient sees while waiting: typing, or recording for a voice note.
+      await socket.sendPresenceUpdate(request.content.type === 'voice' ? 'recording' : 'composing', jid);
+      await sleep(delay);
+      await socket.sendPresenceUpdate('paused', jid);
+    }
+    const content = baileysContent(request.content, request.options);
+    const sent = await socket.sendMessage(jid, content, { quoted: quotedMessage(request.options) });
+    if (!sent) throw new CommandError('send-failed', `WhatsApp did not accept the message to ${jid}`);
+    this.remember(sent.key.id ?? '');
+    const record = messageRecord(sent, this.context.instanceId);
+    await this.context.messages.upsertMessages([record]);
+    this.context.emit('SEND_MESSAGE', record);
+    return record;
+  }
+
+  async checkNumbers(numbers: string[]): Promise<NumberCheck[]> {
+    const socket = this.context.socket();
+    const results: NumberCheck[] = [];
+    for (const number of numbers) {
+      const jid = toJid(number);
+      if (!needsNumberCheck(jid)) {
+        results.push({ exists: true, jid, number });
+        continue;
+      }
+      const [found] = (await socket.onWhatsApp(jid)) ?? [];
+      results.push({ exists: Boolean(found?.exists), jid: found?.jid ?? jid, number });
+    }
+    return results;
+  }
+
+  async markRead(keys: MessageKey[]): Promise<void> {
+    await this.context.socket().readMessages(keys);
+  }
+
+  async deleteForEveryone(key: MessageKey): Promise<MessageRecord | null> {
+    const sent = await this.context.socket().sendMessage(key.remoteJid, { delete: key });
+    return sent ? messageRecord(sent, this.context.instanceId) : null;
+  }
+
+  async edit(key: MessageKey, text: string): Promise<MessageRecord | null> {
+    if (!key.fromMe) throw new CommandError('invalid', 'Only messages sent by this instance can be edited');
+    const sent = await this.context.socket().sendMessage(key.remoteJid, { text, edit: key });
+    return sent ? messageRecord(sent, this.context.instanceId) : null;
+  }
+
+  async profilePicture(number: string): Promise<{ wuid: string; profilePictureUrl: string | null }> {
+    const jid = toJid(number);
+    const url = await this.context
+      .socket()
+      .profilePictureUrl(jid, 'image')
+      .catch(() => undefined);
+    return { wuid: jid, profilePictureUrl: url ?? null };
+  }
+
+  /** The jid to send to; a phone number must be on WhatsApp. */
+  private async recipient(socket: WASocket, number: string): Promise<string> {
+    const jid = toJid(number);
+    if (!needsNumberCheck(jid)) return jid;
+    const cached = this.known.get(jid);
+    if (cached && cached.until > Date.now()) return cached.jid;
+    const [found] = (await socket.onWhatsApp(jid)) ?? [];
+    if (!found?.exists) {
+      throw new CommandError('not-on-whatsapp', `The number ${number} is not on WhatsApp`);
+    }
+    this.known.set(jid, { jid: found.jid, until: Date.now() + NUMBER_CHECK_TTL_MS });
+    return found.jid;
+  }
+
+  private remember(id: string): void {
+    const { sentIds } = this.context;
+    sentIds.add(id);
+    if (sentIds.size > SENT_IDS_KEPT) sentIds.delete(sentIds.values().next().value as string);
+  }
+}
