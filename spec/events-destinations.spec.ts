@@ -115,10 +115,13 @@ describe('events reach every destination', function () {
     createdQueues.push(queue);
     const connection = await amqp.connect(RABBITMQ.uri);
     try {
-      const channel = await connection.createChannel();
       let message: amqp.GetMessage | false = false;
       await eventually(async () => {
+        // Reading a queue that is not declared yet closes the channel: use a fresh one each time.
+        const channel = await connection.createChannel();
+        channel.on('error', () => undefined);
         message = await channel.get(queue, { noAck: true }).catch(() => false as const);
+        await channel.close().catch(() => undefined);
         return message !== false;
       }, 10_000, 'RabbitMQ message');
       const got = message as unknown as amqp.GetMessage;

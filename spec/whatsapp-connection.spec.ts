@@ -33,6 +33,12 @@ describe('WhatsApp connection through the emulator', function () {
     api = gateway.api();
   });
 
+  afterEach(function () {
+    if (this.currentTest?.state === 'failed') {
+      console.log('STDERR', gateway.stderr.join(''));
+      console.log('LOGS', gateway.logs.slice(-40).map((l) => JSON.stringify(l)).join('\n'));
+    }
+  });
   after(async () => {
     await gateway?.stop();
     gateway?.removeData();

@@ -24,6 +24,18 @@ for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
 const db = openDb(data.database);
 const session = new Session(data, db, logger, post);
 
+/**
+ * Closes the socket, then the database: the thread is terminated right after
+ * the reply, and a SQLite statement still running at that moment would abort
+ * the whole process.
+ */
+async function closeAll(): Promise<unknown> {
+  const result = await session.close();
+  await new Promise((resolve) => setImmediate(resolve));
+  await db.destroy();
+  return result;
+}
+
 async function execute(command: WorkerCommand): Promise<unknown> {
   switch (command.kind) {
     case 'connect':
@@ -33,7 +45,7 @@ async function execute(command: WorkerCommand): Promise<unknown> {
     case 'logout':
       return session.logout();
     case 'close':
-      return session.close();
+      return closeAll();
     case 'set-presence':
       return session.setPresence(command.presence);
     case 'reload-settings':

@@ -23,7 +23,7 @@ type Waiter = { resolve(result: ConnectResult): void; reject(error: Error): void
 /** What to do after the socket closed, by WhatsApp's close code. */
 type CloseDecision = 'reconnect-now' | 'reconnect-later' | 'logged-out' | 'replaced';
 
-function decide(code: number | undefined, registered: boolean): CloseDecision {
+function decide(code: number | undefined, registered: boolean, showedQr: boolean): CloseDecision {
   switch (code) {
     case DisconnectReason.restartRequired:
       return 'reconnect-now';
@@ -32,8 +32,9 @@ function decide(code: number | undefined, registered: boolean): CloseDecision {
     case DisconnectReason.connectionReplaced:
       return 'replaced';
     case DisconnectReason.timedOut:
-      // Before pairing, 408 means the QR refs ran out: open a new QR cycle at once.
-      return registered ? 'reconnect-later' : 'reconnect-now';
+      // After showing QRs, 408 means their refs ran out: open a new QR cycle at
+      // at once. A 408 without a QR is a network failure, retried with backoff.
+      return !registered && showedQr ? 'reconnect-now' : 'reconnect-later';
     default:
       return 'reconnect-later';
   }
@@ -61,6 +62,10 @@ export class Session {
   private waiters: Waiter[] = [];
   private reconnectTimer: NodeJS.Timeout | undefined;
   private failures = 0;
+  /** Whether the current socket has shown a QR (see decide()). */
+  private socketShowedQr = false;
+  /** Set once the worker is closing: no socket may open after that. */
+  private closing = false;
   private ownerJid: string | null = null;
   private readonly sentIds = new Set<string>();
   private readonly store: { messages: MessageRepository; contacts: ContactRepository; chats: ChatRepository };
@@ -130,6 +135,7 @@ export class Session {
 
   /** Closes the socket and keeps the session: the next start logs in without a QR. */
   async close(): Promise<{ closed: true }> {
+    this.closing = true;
     this.detachSocket()?.end(undefined);
     this.setState('close');
     return { closed: true };
@@ -196,6 +202,8 @@ export class Session {
 
   private async open(): Promise<void> {
     this.reconnectTimer = undefined;
+    if (this.closing) return;
+    this.socketShowedQr = false;
     this.setState('connecting');
     const socket = await createSocket({
       whatsapp: this.data.whatsapp,
@@ -204,6 +212,10 @@ export class Session {
       proxy: this.proxy,
       logger: this.logger,
     });
+    if (this.closing) {
+      socket.end(undefined);
+      return;
+    }
     this.socket = socket;
     socket.ev.on('creds.update', () => {
       this.auth.saveCreds().catch((error: unknown) => this.logger.error({ err: error }, 'could not save creds'));
@@ -248,6 +260,7 @@ export class Session {
       this.settleWaiters(new CommandError('qr-limit', 'QR code limit reached, please connect again'));
       return;
     }
+    this.socketShowedQr = true;
     this.qr = { code, count: this.qrCount };
     this.emit('QRCODE_UPDATED', {
       qrcode: { instance: this.data.instanceName, pairingCode: this.pairingCode, code, count: this.qrCount },
@@ -278,7 +291,7 @@ export class Session {
     this.socket = null;
     const code = closeCode(update);
     const reason = update.lastDisconnect?.error?.message ?? 'connection closed';
-    const decision = decide(code, this.auth.registered);
+    const decision = decide(code, this.auth.registered, this.socketShowedQr);
     const proxy = this.proxy?.enabled ? describeProxy(this.proxy) : undefined;
     this.logger.info({ code, reason, decision, proxy }, 'connection closed');
     const disconnection: ConnectionPatch = {
