@@ -51,9 +51,16 @@ export class GatewayProcess {
     });
   }
 
-  static async start(options: { dataDir?: string; env?: Record<string, string> } = {}): Promise<GatewayProcess> {
+  static async start(
+    options: {
+      dataDir?: string;
+      env?: Record<string, string>;
+      /** Node options; by default source maps, for readable stacks in test output. */
+      nodeArgs?: string[];
+    } = {},
+  ): Promise<GatewayProcess> {
     const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'gateway-spec-'));
-    const child = spawn(process.execPath, ['--enable-source-maps', MAIN], {
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? ['--enable-source-maps']), MAIN], {
       env: {
         PATH: process.env.PATH ?? '',
         ...(process.env.NODE_EXTRA_CA_CERTS ? { NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS } : {}),
