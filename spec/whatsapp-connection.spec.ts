@@ -174,6 +174,33 @@ describe('WhatsApp connection through the emulator', function () {
     }
   });
 
+  it('sets the account presence and a chat state on the real socket', async () => {
+    await createPaired(api, wa, 'present', '15550000008', {}, { business: true });
+    const inbound = (tag: string) => wa.stanzas.filter((s) => s.dir === 'in' && s.phone === '15550000008' && s.node.tag === tag);
+
+    const available = await api.post('/instance/setPresence/present', { presence: 'available' });
+    expect(available.status).to.equal(201);
+    expect(available.body).to.deep.equal({ presence: 'available' });
+    await eventually(() => inbound('presence').some((s) => s.node.attrs.type === 'available'), 5_000, 'the presence stanza');
+    expect(inbound('presence').find((s) => s.node.attrs.type === 'available')!.node.attrs.name).to.equal('Owner of present');
+
+    const typing = await api.post('/instance/setPresence/present', { presence: 'composing', number: '15550007777' });
+    expect(typing.status).to.equal(201);
+    await eventually(() => inbound('chatstate').some((s) => s.node.attrs.to === '15550007777@s.whatsapp.net'), 5_000, 'the chat state');
+    const chatstate = inbound('chatstate').find((s) => s.node.attrs.to === '15550007777@s.whatsapp.net')!;
+    expect((chatstate.node.content as { tag: string }[])[0].tag).to.equal('composing');
+  });
+
+  it('refuses a chat state without a chat, and an account presence before WhatsApp named the account', async () => {
+    const noChat = await api.post('/instance/setPresence/present', { presence: 'recording' });
+    expect(noChat.status).to.equal(400);
+    expect(noChat.body.response.message).to.deep.equal(['number is required when presence is composing, recording or paused']);
+    await createPaired(api, wa, 'unnamed', '15550000009');
+    const unnamed = await api.post('/instance/setPresence/unnamed', { presence: 'unavailable' });
+    expect(unnamed.status).to.equal(400);
+    expect(unnamed.body.response.message[0]).to.match(/profile name/);
+  });
+
   it('logs out through the API: WhatsApp forgets the device, the instance stays', async () => {
     await createPaired(api, wa, 'logging-out', '15550000007');
     const res = await api.delete('/instance/logout/logging-out');

@@ -47,7 +47,7 @@ async function execute(command: WorkerCommand): Promise<unknown> {
     case 'close':
       return closeAll();
     case 'set-presence':
-      return session.setPresence(command.presence);
+      return session.setPresence(command.presence, command.number);
     case 'reload-settings':
       return session.reloadSettings();
     case 'reload-proxy':

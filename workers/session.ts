@@ -16,6 +16,8 @@ import { attachCallHandler } from './calls.js';
 import { attachInboundHandlers } from './inbound.js';
 import { Outbound } from './outbound.js';
 import { CommandError } from './command-error.js';
+import { CHAT_PRESENCES } from '../lib/schemas/instance.js';
+import { toJid } from './jid.js';
 import { createSocket } from './socket-factory.js';
 
 type Waiter = { resolve(result: ConnectResult): void; reject(error: Error): void };
@@ -38,6 +40,10 @@ function decide(code: number | undefined, registered: boolean, showedQr: boolean
     default:
       return 'reconnect-later';
   }
+}
+
+function isChatPresence(presence: Presence): boolean {
+  return (CHAT_PRESENCES as readonly string[]).includes(presence);
 }
 
 function closeCode(state: Partial<ConnectionState>): number | undefined {
@@ -141,8 +147,20 @@ export class Session {
     return { closed: true };
   }
 
-  async setPresence(presence: Presence): Promise<{ presence: Presence }> {
-    await this.openSocket().sendPresenceUpdate(presence);
+  /** A chat state (typing, recording) in the chat of `number`, or the account's presence. */
+  async setPresence(presence: Presence, number?: string): Promise<{ presence: Presence }> {
+    const socket = this.openSocket();
+    if (isChatPresence(presence)) {
+      if (!number) throw new CommandError('invalid', `number is required when presence is ${presence}`);
+      await socket.sendPresenceUpdate(presence, toJid(number));
+      return { presence };
+    }
+    // WhatsApp shows the account's presence under its profile name; Baileys
+    // silently drops the update when it does not know that name yet.
+    if (!socket.user?.name) {
+      throw new CommandError('invalid', "WhatsApp has not sent this account's profile name yet, so its presence cannot be set");
+    }
+    await socket.sendPresenceUpdate(presence);
     return { presence };
   }
 

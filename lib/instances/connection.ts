@@ -89,9 +89,9 @@ export async function remove(deps: InstanceDeps, instance: Instance): Promise<vo
   deps.logger.info({ instance: instance.name }, 'instance deleted');
 }
 
-export async function setPresence(deps: InstanceDeps, instance: Instance, presence: Presence): Promise<void> {
+export async function setPresence(deps: InstanceDeps, instance: Instance, presence: Presence, number?: string): Promise<void> {
   try {
-    await deps.supervisor.command(instance.name, { kind: 'set-presence', presence });
+    await deps.supervisor.command(instance.name, { kind: 'set-presence', presence, number });
   } catch (error) {
     if (error instanceof InstanceNotRunningError) throw notConnected(instance.name);
     throw error;

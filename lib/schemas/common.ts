@@ -127,3 +127,11 @@ export const chatwootProperties = {
   logo: { type: 'string' },
   ignoreJids: { type: 'array', items: { type: 'string' } },
 } as const;
+
+/** Who a message or chat state goes to: digits, or a WhatsApp jid. */
+export const recipientNumber = {
+  type: 'string',
+  minLength: 1,
+  pattern: '^(\\+?[0-9 ()-]{5,30}|[^@\\s]+@(s\\.whatsapp\\.net|g\\.us|lid|broadcast|newsletter|c\\.us))$',
+  'x-rule': 'must be a phone number (digits) or a WhatsApp jid (…@s.whatsapp.net, …@g.us)',
+} as const;

@@ -8,6 +8,7 @@ import {
   msgCallNeedsRejectCall,
   port,
   proxyProtocol,
+  recipientNumber,
   settingsProperties,
   toggleWithEvents,
   webhookObject,
@@ -125,10 +126,19 @@ export const connectQuery = {
 
 export const PRESENCES = ['available', 'unavailable', 'composing', 'recording', 'paused'] as const;
 
+/** Presences shown in one chat (typing, recording); the others are the account's. */
+export const CHAT_PRESENCES = ['composing', 'recording', 'paused'] as const;
+
 export const setPresenceBody = {
   type: 'object',
   required: ['presence'],
-  properties: { presence: { type: 'string', enum: PRESENCES } },
+  properties: {
+    presence: { type: 'string', enum: PRESENCES },
+    // Beyond the Evolution contract: the chat a typing/recording state is shown in.
+    number: recipientNumber,
+  },
+  if: { required: ['presence'], properties: { presence: { enum: CHAT_PRESENCES } } },
+  then: { required: ['number'], 'x-when': 'when presence is composing, recording or paused' },
 } as const;
 
 export type SetPresenceBody = FromSchema<typeof setPresenceBody>;

@@ -1,11 +1,5 @@
 import type { FromSchema } from 'json-schema-to-ts';
-
-const number = {
-  type: 'string',
-  minLength: 1,
-  pattern: '^(\\+?[0-9 ()-]{5,30}|[^@\\s]+@(s\\.whatsapp\\.net|g\\.us|lid|broadcast|newsletter|c\\.us))$',
-  'x-rule': 'must be a phone number (digits) or a WhatsApp jid (…@s.whatsapp.net, …@g.us)',
-} as const;
+import { recipientNumber as number } from './common.js';
 
 export const messageKey = {
   type: 'object',

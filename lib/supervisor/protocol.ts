@@ -56,7 +56,7 @@ export type WorkerCommand =
   | { kind: 'status' }
   | { kind: 'logout' }
   | { kind: 'close' }
-  | { kind: 'set-presence'; presence: Presence }
+  | { kind: 'set-presence'; presence: Presence; number?: string }
   | { kind: 'reload-settings' }
   | { kind: 'reload-proxy' }
   | { kind: 'send'; request: SendRequest }

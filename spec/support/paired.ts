@@ -34,11 +34,12 @@ export async function createPaired(
   name: string,
   phone: string,
   extra: Record<string, unknown> = {},
+  scan: { business?: boolean } = {},
 ): Promise<{ token: string; instanceId: string }> {
   const created = await api.post('/instance/create', { instanceName: name, qrcode: true, ...extra });
   expect(created.status, JSON.stringify(created.body)).to.equal(201);
   expect(created.body.qrcode.code, 'a QR code').to.be.a('string').and.not.empty;
-  await wa.scanQr(created.body.qrcode.code, { phone, name: `Owner of ${name}` });
+  await wa.scanQr(created.body.qrcode.code, { phone, name: `Owner of ${name}`, ...scan });
   await waitForState(api, name, 'open');
   return { token: created.body.hash, instanceId: created.body.instance.instanceId };
 }

@@ -100,8 +100,9 @@ export function instanceRoutes(deps: RouteDeps): Router {
     auth.instanceAccess,
     validate({ params: instanceParams, body: setPresenceBody }),
     async (ctx: AppContext) => {
-      const { presence } = ctx.request.body as SetPresenceBody;
-      await connection.setPresence(deps, instanceOf(ctx), presence);
+      const { presence, number } = ctx.request.body as SetPresenceBody;
+      await connection.setPresence(deps, instanceOf(ctx), presence, number);
+      ctx.status = 201;
       ctx.body = { presence };
     },
   );

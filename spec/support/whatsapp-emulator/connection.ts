@@ -133,7 +133,7 @@ export class Connection {
     return { companion, keyIndex };
   }
 
-  sendPairSuccess(account: Account, companion: Companion, container: Buffer): void {
+  sendPairSuccess(account: Account, companion: Companion, container: Buffer, business: boolean): void {
     const id = this.id();
     this.pendingPairIq = id;
     this.send({
@@ -150,6 +150,7 @@ export class Connection {
               tag: 'device',
               attrs: { jid: `${account.pn}:${companion.deviceId}@${S_WHATSAPP_NET}`, lid: `${account.lid}:${companion.deviceId}@lid` },
             },
+            ...(business ? [{ tag: 'biz', attrs: { name: account.name } }] : []),
           ],
         },
       ],

@@ -116,7 +116,12 @@ export class WaEmulator {
   }
 
   /** The phone of `phone` scans the QR a client shows: the companion is paired, then told to restart (515). */
-  async scanQr(qr: string, { phone, name }: { phone: string; name?: string }): Promise<{ jid: string; lid: string }> {
+  /**
+   * The phone scans the QR and links the device. A `business` account's name
+   * comes with the pairing (WhatsApp Business); other accounts' names come
+   * later through app-state sync, which the emulator does not do.
+   */
+  async scanQr(qr: string, { phone, name, business = false }: { phone: string; name?: string; business?: boolean }): Promise<{ jid: string; lid: string }> {
     const [ref, noiseB64, identityB64, advB64, platformId] = (qr.split('#')[1] ?? qr).split(',');
     const connection = this.pendingRefs.get(ref);
     if (!connection) throw new Error(`unknown or expired QR ref ${ref}`);
@@ -144,7 +149,7 @@ export class WaEmulator {
     // The HMAC key is the secret only the QR carried.
     const hmac = createHmac('sha256', Buffer.from(advB64, 'base64')).update(signedIdentity).digest();
     const container = Buffer.from(proto.ADVSignedDeviceIdentityHMAC.encode({ details: signedIdentity, hmac }).finish());
-    connection.sendPairSuccess(account, companion, container);
+    connection.sendPairSuccess(account, companion, container, business);
     return { jid: `${account.pn}:${companion.deviceId}@s.whatsapp.net`, lid: `${account.lid}:${companion.deviceId}@lid` };
   }
 
