@@ -18,6 +18,7 @@ export type Responder = (request: Omit<ReceivedRequest, 'status'>, index: number
 export class WebhookReceiver {
   readonly requests: ReceivedRequest[] = [];
   private responder: Responder = () => 200;
+  private latencyMs = 0;
   private readonly server: http.Server;
   private readonly hanging = new Set<http.ServerResponse>();
 
@@ -41,6 +42,11 @@ export class WebhookReceiver {
 
   respondWith(responder: Responder): void {
     this.responder = responder;
+  }
+
+  /** Answers every request this much later (a slow receiver). */
+  slowDown(latencyMs: number): void {
+    this.latencyMs = latencyMs;
   }
 
   /** Requests answered 2xx, i.e. deliveries the gateway may consider done. */
@@ -72,7 +78,11 @@ export class WebhookReceiver {
       this.hanging.add(res);
       return;
     }
-    this.requests.push({ ...request, status: decision });
-    res.writeHead(decision, { 'content-type': 'application/json' }).end('{}');
+    const reply = () => {
+      this.requests.push({ ...request, status: decision });
+      res.writeHead(decision, { 'content-type': 'application/json' }).end('{}');
+    };
+    if (this.latencyMs > 0) setTimeout(reply, this.latencyMs);
+    else reply();
   }
 }
