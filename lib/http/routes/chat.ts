@@ -90,7 +90,7 @@ export function chatRoutes(deps: RouteDeps): Router {
 
   router.post('/updateMessage/:instanceName', ...guarded(updateMessageBody), async (ctx: AppContext) => {
     const body = ctx.request.body as UpdateMessageBody;
-    respondJson(ctx, await supervisor.command(instanceOf(ctx).name, { kind: 'edit-message', key: keyOf(body.key), text: body.text }), 201);
+    respondJson(ctx, await supervisor.command(instanceOf(ctx).name, { kind: 'edit-message', key: keyOf(body.key), text: body.text }), 200);
   });
 
   router.post('/findMessages/:instanceName', ...guarded(findMessagesBody), async (ctx: AppContext) => {
