@@ -1,6 +1,7 @@
 import makeWASocket, {
   fetchLatestWaWebVersion,
   isJidGroup,
+  makeCacheableSignalKeyStore,
   WA_CERT_DETAILS,
   type AuthenticationState,
   type WASocket,
@@ -57,7 +58,9 @@ export async function createSocket(inputs: SocketInputs): Promise<WASocket> {
   const agent = proxy?.enabled ? (proxyAgent(proxy, true) as HttpsAgent) : undefined;
   const baileysLogger = logger.child({ module: 'baileys' }, { level: whatsapp.baileysLogLevel });
   return makeWASocket({
-    auth,
+    // Signal sessions are read for every message sent or received: keep them in
+    // memory in front of the database (writes still go through to it).
+    auth: { creds: auth.creds, keys: makeCacheableSignalKeyStore(auth.keys, baileysLogger) },
     logger: baileysLogger,
     waWebSocketUrl: whatsapp.websocketUrl,
     browser: whatsapp.browser,
