@@ -11,7 +11,7 @@ import { API_KEY } from './support/gateway-process.js';
 import { createPaired, emulatorEnv, stateOf, waitForState } from './support/paired.js';
 import { WaEmulator } from './support/whatsapp-emulator/index.js';
 
-// In process, so that the test can kill one worker thread the way a crash would.
+// In process, so that the test can make one worker thread crash from the inside.
 describe('a WhatsApp worker that dies', function () {
   this.timeout(60_000);
   let wa: WaEmulator;
@@ -40,11 +40,11 @@ describe('a WhatsApp worker that dies', function () {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('is restarted by the supervisor and logs in again with the saved session, without a QR', async () => {
+  it('goes down cleanly, is restarted by the supervisor, and logs in again with the saved session, without a QR', async () => {
     await createPaired(api, wa, 'fragile', '15550003001');
     const pairingsBefore = wa.stanzas.filter((s) => s.dir === 'out' && s.summary.includes('pair-device')).length;
 
-    expect(await gateway.supervisor.kill('fragile')).to.equal(true);
+    expect(await gateway.supervisor.injectFault('fragile', 'a bug in a handler')).to.equal(true);
     await eventually(async () => (await stateOf(api, 'fragile')).state !== 'open', 5_000, 'the drop');
     await waitForState(api, 'fragile', 'open', 10_000);
 

@@ -69,6 +69,12 @@ async function execute(command: WorkerCommand): Promise<unknown> {
 }
 
 port.on('message', (message: ToWorker) => {
+  if (message?.type === 'fault') {
+    setImmediate(() => {
+      throw new Error(message.reason);
+    });
+    return;
+  }
   if (message?.type !== 'request') return;
   execute(message.command).then(
     (result) => post({ type: 'reply', id: message.id, ok: true, result }),
@@ -78,6 +84,24 @@ port.on('message', (message: ToWorker) => {
       post({ type: 'reply', id: message.id, ok: false, error: error.message, code });
     },
   );
+});
+
+// A thread torn down while a SQLite statement is still running aborts the
+// whole process (node-sqlite3 and worker threads), so a crash never ends the
+// thread directly: the socket is dropped, the database closed once its
+// statements are done, and only then does the thread exit, with status 1 so
+// that the supervisor's restart policy applies.
+let crashing = false;
+process.on('uncaughtException', (error) => {
+  logger.error({ err: error }, 'worker crashed');
+  if (crashing) return;
+  crashing = true;
+  const exit = () => process.exit(1);
+  closeAll().then(exit, exit);
+});
+// Stray rejections (a timed-out query nobody awaited) are logged, not fatal.
+process.on('unhandledRejection', (reason) => {
+  logger.warn({ err: reason }, 'unhandled rejection in worker');
 });
 
 await session.start();

@@ -70,7 +70,10 @@ export type CommandKind = WorkerCommand['kind'];
 export type ResultOf<C extends WorkerCommand> = CommandResults[C['kind']];
 
 /** Main thread → worker. */
-export type ToWorker = { type: 'request'; id: number; command: WorkerCommand };
+export type ToWorker =
+  | { type: 'request'; id: number; command: WorkerCommand }
+  /** Makes the worker throw an uncaught error: its crash path, for fault-injection tests. */
+  | { type: 'fault'; reason: string };
 
 /** Worker → main thread. */
 export type FromWorker =

@@ -71,6 +71,7 @@ type SupervisorMessage =
   | { type: 'start'; instance: InstanceRef; reply: Reply<void> }
   | { type: 'stop'; name: string; reply: Reply<void> }
   | { type: 'kill'; name: string; reply: Reply<boolean> }
+  | { type: 'fault'; name: string; reason: string; reply: Reply<boolean> }
   | { type: 'command'; name: string; command: WorkerCommand; timeoutMs: number; reply: Reply<unknown> }
   | { type: 'snapshot'; reply: Reply<Map<string, WorkerState>> }
   | { type: 'shutdown'; reply: Reply<void> }
@@ -111,6 +112,14 @@ export class Supervisor extends Actor<SupervisorMessage> {
     return this.ask<boolean>((reply) => ({ type: 'kill', name, reply }), 5_000, `killing "${name}"`);
   }
 
+  /**
+   * Makes the worker throw an uncaught error, as a bug would: it goes down
+   * through its crash path and the restart policy applies. For fault-injection tests.
+   */
+  injectFault(name: string, reason = 'injected fault'): Promise<boolean> {
+    return this.ask<boolean>((reply) => ({ type: 'fault', name, reason, reply }), 5_000, `faulting "${name}"`);
+  }
+
   async restart(instance: InstanceRef): Promise<void> {
     await this.stop(instance.name);
     await this.start(instance);
@@ -149,6 +158,8 @@ export class Supervisor extends Actor<SupervisorMessage> {
         return this.onStop(message.name, message.reply);
       case 'kill':
         return this.onKill(message.name, message.reply);
+      case 'fault':
+        return this.onFault(message.name, message.reason, message.reply);
       case 'command':
         return this.onCommand(message.name, message.command, message.timeoutMs, message.reply);
       case 'snapshot':
@@ -291,6 +302,13 @@ export class Supervisor extends Actor<SupervisorMessage> {
       .request({ kind: 'close' }, this.options.stopTimeoutMs)
       .catch((error: Error) => this.options.logger.warn({ instance: name, err: error }, 'worker did not close in time'))
       .finally(() => void handle.terminate());
+  }
+
+  private onFault(name: string, reason: string, reply: Reply<boolean>): void {
+    const handle = this.entries.get(name)?.handle;
+    if (!handle) return reply.resolve(false);
+    handle.injectFault(reason);
+    reply.resolve(true);
   }
 
   private onKill(name: string, reply: Reply<boolean>): void {

@@ -79,6 +79,12 @@ export class WorkerHandle {
     });
   }
 
+  /** Makes the worker crash from the inside (see ToWorker 'fault'). */
+  injectFault(reason: string): void {
+    const message: ToWorker = { type: 'fault', reason };
+    this.worker.postMessage(message);
+  }
+
   terminate(): Promise<number> {
     return this.worker.terminate();
   }

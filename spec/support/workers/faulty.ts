@@ -16,7 +16,7 @@ const crashes = data.instanceName.startsWith('crash-always-') || (data.instanceN
 const hangs = data.instanceName.startsWith('hang-');
 
 port.on('message', (message: ToWorker) => {
-  if (hangs) return;
+  if (hangs || message.type !== 'request') return;
   const { id, command } = message;
   if (command.kind === 'close') {
     post({ type: 'reply', id, ok: true, result: { closed: true } });
