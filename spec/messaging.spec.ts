@@ -256,11 +256,11 @@ describe('messaging through the emulator', function () {
     });
 
     it('turns the contact\'s delivery and read receipts into messages.update', async () => {
-      wa.receiptPolicy({ delivery: 100, read: 700 });
+      wa.receiptPolicy({ delivery: 400, read: 1_200 });
       const res = await api.post('/message/sendText/talk', { number: CONTACT, text: 'did you read this?' });
       const id = res.body.key.id as string;
       const statuses = () => eventsOf('messages.update').filter((d) => d.keyId === id || (d.key as { id?: string } | undefined)?.id === id).map((d) => d.status);
-      await eventually(() => statuses().includes('READ'), 5_000, 'the read receipt');
+      await eventually(() => statuses().includes('READ'), 8_000, 'the read receipt');
       expect(statuses()).to.include('DELIVERY_ACK');
       expect(statuses().indexOf('DELIVERY_ACK')).to.be.below(statuses().indexOf('READ'));
     });
