@@ -191,6 +191,16 @@ describe('WhatsApp connection through the emulator', function () {
     expect((chatstate.node.content as { tag: string }[])[0].tag).to.equal('composing');
   });
 
+  it('goes online and offline live as alwaysOnline is switched', async () => {
+    const presences = () =>
+      wa.stanzas.filter((s) => s.dir === 'in' && s.phone === '15550000008' && s.node.tag === 'presence').map((s) => s.node.attrs.type);
+    const before = presences().length;
+    expect((await api.post('/settings/set/present', { alwaysOnline: true })).status).to.equal(201);
+    await eventually(() => presences().slice(before).includes('available'), 5_000, 'online');
+    expect((await api.post('/settings/set/present', { alwaysOnline: false })).status).to.equal(201);
+    await eventually(() => presences().slice(before).includes('unavailable'), 5_000, 'offline');
+  });
+
   it('refuses a chat state without a chat, and an account presence before WhatsApp named the account', async () => {
     const noChat = await api.post('/instance/setPresence/present', { presence: 'recording' });
     expect(noChat.status).to.equal(400);
