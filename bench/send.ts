@@ -4,6 +4,7 @@
 // same run with the same client and concurrency.
 //   npm run bench
 //   BENCH_REQUESTS=2000 BENCH_CONCURRENCY=16 node dist/bench/send.js
+//   BENCH_CPU_PROFILE_DIR=/tmp/prof node dist/bench/send.js   (V8 CPU profiles of the gateway's threads)
 import Router from '@koa/router';
 import { Ajv } from 'ajv';
 import Koa from 'koa';
@@ -74,7 +75,11 @@ const baseline = await load(bare.url);
 await bare.close();
 
 const wa = await WaEmulator.start({ media: false });
-const gateway = await GatewayProcess.start({ env: { ...emulatorEnv(wa), LOG_LEVEL: 'info' }, nodeArgs: process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=/tmp/sprof'] : [] });
+const profileDir = process.env.BENCH_CPU_PROFILE_DIR;
+const gateway = await GatewayProcess.start({
+  env: { ...emulatorEnv(wa), LOG_LEVEL: 'info' },
+  nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+});
 try {
   await createPaired(gateway.api(), wa, 'bench', OWNER);
   wa.addContact(CONTACT, 'Bench contact');
