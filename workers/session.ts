@@ -35,7 +35,7 @@ function decide(code: number | undefined, registered: boolean, showedQr: boolean
       return 'replaced';
     case DisconnectReason.timedOut:
       // After showing QRs, 408 means their refs ran out: open a new QR cycle at
-      // at once. A 408 without a QR is a network failure, retried with backoff.
+      // once. A 408 without a QR is a network failure, retried with backoff.
       return !registered && showedQr ? 'reconnect-now' : 'reconnect-later';
     default:
       return 'reconnect-later';
