@@ -2,6 +2,7 @@
 // the same sink client measured in the same run on the same machine.
 //   npm run bench            (both sinks; RabbitMQ is skipped if not reachable)
 //   BENCH_EVENTS=5000 npm run bench
+import type { MessageRecord } from '../lib/messages/types.js';
 import amqp from 'amqplib';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
@@ -131,7 +132,7 @@ async function throughPipeline(sink: Sink, events: EventsConfig, delivered: () =
   });
   const started = process.hrtime.bigint();
   // Workers emit without waiting; the dispatcher batches what arrives together.
-  const accepted = Array.from({ length: EVENTS }, (_, i) => dispatcher.publish('bench', 'MESSAGES_UPSERT', { seq: i }));
+  const accepted = Array.from({ length: EVENTS }, (_, i) => dispatcher.publish('bench', 'MESSAGES_UPSERT', { seq: i } as unknown as MessageRecord));
   await Promise.all(accepted);
   await waitAll();
   const perSecond = rate(EVENTS, started);

@@ -22,10 +22,19 @@ export interface Config {
     backoffBaseMs: number;
     backoffMaxMs: number;
     requestTimeoutMs: number;
+    /** How long a stopping worker may take to close its socket before it is terminated. */
+    stopTimeoutMs: number;
     youngGenerationMb: number;
     oldGenerationMb: number;
   };
   shutdownTimeoutMs: number;
+  /** The store: the one owner of the database for instance workers. */
+  store: {
+    batchMax: number;
+    maxAttempts: number;
+    retryBaseMs: number;
+    retryMaxMs: number;
+  };
   proxy: {
     testUrl: string;
     testTimeoutMs: number;
@@ -223,10 +232,17 @@ export function loadConfig(env: Env = process.env): Config {
       backoffBaseMs: read.integer('WORKER_BACKOFF_BASE_MS', 500, 1),
       backoffMaxMs: read.integer('WORKER_BACKOFF_MAX_MS', 30_000, 1),
       requestTimeoutMs: read.integer('WORKER_REQUEST_TIMEOUT_MS', 15_000, 1),
+      stopTimeoutMs: 0,
       youngGenerationMb: read.integer('WORKER_YOUNG_GENERATION_MB', 2, 1),
       oldGenerationMb: read.integer('WORKER_OLD_GENERATION_MB', 512, 32),
     },
     shutdownTimeoutMs: read.integer('SHUTDOWN_TIMEOUT_MS', 8_000, 1),
+    store: {
+      batchMax: read.integer('STORE_BATCH_MAX', 500, 1, 10_000),
+      maxAttempts: read.integer('STORE_MAX_ATTEMPTS', 12, 1),
+      retryBaseMs: read.integer('STORE_RETRY_BASE_MS', 50, 1),
+      retryMaxMs: read.integer('STORE_RETRY_MAX_MS', 5_000, 1),
+    },
     proxy: {
       testUrl: read.url('PROXY_TEST_URL', 'https://icanhazip.com/'),
       testTimeoutMs: read.integer('PROXY_TEST_TIMEOUT_MS', 10_000, 1),
@@ -241,6 +257,8 @@ export function loadConfig(env: Env = process.env): Config {
       downloadTimeoutMs: read.integer('MEDIA_DOWNLOAD_TIMEOUT_MS', 30_000, 1),
     },
   };
+  // A third of the shutdown budget by default, so that every worker can close within it.
+  config.workers.stopTimeoutMs = read.integer('WORKER_STOP_TIMEOUT_MS', Math.min(3_000, Math.floor(config.shutdownTimeoutMs / 3)), 1);
   if (read.problems.length > 0) throw new ConfigError(read.problems);
   return config;
 }

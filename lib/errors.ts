@@ -19,5 +19,6 @@ export class DomainError extends Error {
 
 export const invalid = (message: string) => new DomainError('invalid', message);
 export const conflict = (message: string) => new DomainError('conflict', message);
+export const notFound = (message: string) => new DomainError('not-found', message);
 export const notConnected = (name: string) =>
   new DomainError('not-connected', `The "${name}" instance is not connected`);

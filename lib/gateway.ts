@@ -9,10 +9,12 @@ import { Dispatcher } from './dispatcher/dispatcher.js';
 import { scheduleOutboxPruning } from './dispatcher/housekeeping.js';
 import { createApp } from './http/app.js';
 import { restoreAll } from './instances/connection.js';
+import { Lifecycle } from './instances/lifecycle.js';
 import { instanceObserver } from './instances/observer.js';
 import type { Logger } from './logger.js';
 import { enabledSinks } from './sinks/enabled-sinks.js';
 import { SinkSupervisor } from './sinks/sink-supervisor.js';
+import { Store } from './store/store.js';
 import { Supervisor } from './supervisor/supervisor.js';
 import type { MediaSource } from '../workers/cpu.js';
 
@@ -41,6 +43,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
   const cpu = new CpuPool();
   const renderQr = (text: string) => cpu.qrDataUrl(text);
   const { outbox: outboxConfig } = config.events;
+  const store = new Store({ db, logger, ...config.store });
 
   const sinks = new SinkSupervisor({
     sinks: enabledSinks(config.events, logger),
@@ -71,7 +74,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
   );
   const supervisor = new Supervisor({
     workerUrl: new URL('../workers/instance.js', import.meta.url),
-    workerData: { database: config.database, logLevel: config.logLevel, whatsapp: config.whatsapp },
+    workerData: { logLevel: config.logLevel, whatsapp: config.whatsapp },
     restart: {
       maxRestarts: config.workers.maxRestarts,
       windowMs: config.workers.restartWindowMs,
@@ -83,12 +86,14 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
       maxYoungGenerationSizeMb: config.workers.youngGenerationMb,
       maxOldGenerationSizeMb: config.workers.oldGenerationMb,
     },
-    stopTimeoutMs: Math.min(3_000, Math.floor(config.shutdownTimeoutMs / 3)),
+    stopTimeoutMs: config.workers.stopTimeoutMs,
     logger,
-    observer: instanceObserver({ repos, logger, events: dispatcher }),
+    observer: instanceObserver({ store, logger, events: dispatcher }),
+    store: (instanceId, request) => store.serve(instanceId, request),
   });
   const prepareMedia = (source: MediaSource) => cpu.prepareMedia(source);
-  const deps = { config, db, repos, outbox, supervisor, events: dispatcher, sinks, logger, version, renderQr, prepareMedia };
+  const lifecycle = new Lifecycle();
+  const deps = { config, db, repos, outbox, supervisor, events: dispatcher, sinks, logger, version, renderQr, prepareMedia, lifecycle, store };
   const app = createApp(deps, logger);
 
   const server = app.listen(config.server.port, config.server.host);
@@ -114,6 +119,8 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
       await supervisor.shutdown();
       server.closeAllConnections();
       await closed;
+      // What the workers wrote last is durable before the database closes.
+      await store.drain();
       // What the workers reported last is committed before the sinks stop.
       await dispatcher.drain();
       await sinks.stop();

@@ -1,3 +1,4 @@
+import type { MessageRecord } from '../lib/messages/types.js';
 import amqp from 'amqplib';
 import { expect } from 'chai';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -34,6 +35,9 @@ function capturingLogger(): { logger: Logger; lines: Record<string, unknown>[] }
   });
   return { logger: pino({ level: 'info' }, stream), lines };
 }
+
+/** A stand-in payload that carries only its position: sinks deliver `data` as given. */
+const numbered = (seq: number) => ({ seq }) as unknown as MessageRecord;
 
 /** After dropping repeats that follow each other, the sequence must be 0..n-1 in order. */
 function assertInOrderAtLeastOnce(seen: number[], n: number): void {
@@ -133,7 +137,7 @@ describe('sinks under failure', function () {
           await sleep(1_000);
           await proxy.restore();
         }
-        await running.dispatcher.publish(instance, 'MESSAGES_UPSERT', { seq: i });
+        await running.dispatcher.publish(instance, 'MESSAGES_UPSERT', numbered(i));
       }
       await eventually(() => new Set(seen).size === total, 20_000, 'every event');
       assertInOrderAtLeastOnce(seen, total);
@@ -170,7 +174,7 @@ describe('sinks under failure', function () {
           await sleep(1_000);
           await proxy.restore();
         }
-        await running.dispatcher.publish(instance, 'MESSAGES_UPSERT', { seq: i });
+        await running.dispatcher.publish(instance, 'MESSAGES_UPSERT', numbered(i));
       }
       await eventually(() => new Set(seen).size === total, 20_000, 'every event');
       assertInOrderAtLeastOnce(seen, total);
@@ -193,7 +197,7 @@ describe('sinks under failure', function () {
     try {
       running = await pipeline(dir, [new WebhookSink(2_000)], events);
       await addInstance(running.repos, 'crashy');
-      for (let i = 0; i < 5; i += 1) await running.dispatcher.publish('crashy', 'MESSAGES_UPSERT', { seq: i });
+      for (let i = 0; i < 5; i += 1) await running.dispatcher.publish('crashy', 'MESSAGES_UPSERT', numbered(i));
       await eventually(() => receiver.accepted.length === 5, 10_000, 'five deliveries');
       expect(receiver.accepted.map((r) => (r.body.data as { seq: number }).seq)).to.deep.equal([0, 1, 2, 3, 4]);
       expect(running.lines.some((line) => line.msg === 'sink crashed' && line.sink === 'webhook')).to.equal(true);

@@ -47,7 +47,6 @@ describe('Supervisor', function () {
     supervisor = new Supervisor({
       workerUrl: new URL('./support/workers/faulty.js', import.meta.url),
       workerData: {
-        database: { client: 'sqlite', filename: join(dir, 'db.sqlite') },
         logLevel: 'silent',
         whatsapp: loadConfig({ AUTHENTICATION_API_KEY: 'unused' }).whatsapp,
       },
@@ -56,6 +55,9 @@ describe('Supervisor', function () {
       stopTimeoutMs: 500,
       logger: createLogger('silent'),
       observer: recorded.observer,
+      store: async () => {
+        throw new Error('these workers keep nothing');
+      },
     });
   });
 
@@ -64,12 +66,12 @@ describe('Supervisor', function () {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const state = (name: string): Promise<WorkerState> => supervisor.state(name);
+  const state = (name: string): Promise<WorkerState> => supervisor.state(ref(name));
 
   it('starts a worker that answers typed commands', async () => {
     await supervisor.start(ref('calm'));
     expect(await state('calm')).to.equal('running');
-    const answer = await supervisor.command('calm', { kind: 'status' });
+    const answer = await supervisor.command(ref('calm'), { kind: 'status' });
     expect(answer).to.deep.include({ state: 'connecting' });
     expect(seen.states).to.deep.include({ name: 'calm', status: 'connecting' });
   });
@@ -80,21 +82,21 @@ describe('Supervisor', function () {
     expect(seen.crashes[0].name).to.equal('crash-once-a');
     expect(seen.crashes[0].restartInMs).to.be.within(10, 20);
     await eventually(async () => (await state('crash-once-a')) === 'running' && seen.crashes.length === 1);
-    const answer = (await supervisor.command('crash-once-a', { kind: 'status' })) as unknown as { attempt: number };
+    const answer = (await supervisor.command(ref('crash-once-a'), { kind: 'status' })) as unknown as { attempt: number };
     expect(answer.attempt).to.equal(1);
   });
 
   it('restarts a worker that was killed', async () => {
     await supervisor.start(ref('calm'));
-    expect(await supervisor.kill('calm')).to.equal(true);
+    expect(await supervisor.kill(ref('calm'))).to.equal(true);
     await eventually(async () => seen.crashes.length === 1 && (await state('calm')) === 'running');
-    const answer = (await supervisor.command('calm', { kind: 'status' })) as unknown as { attempt: number };
+    const answer = (await supervisor.command(ref('calm'), { kind: 'status' })) as unknown as { attempt: number };
     expect(answer.attempt).to.equal(1);
   });
 
   it('marks a worker that keeps throwing as crashed, without touching another instance', async () => {
     await supervisor.start(ref('calm'));
-    const calmBefore = await supervisor.command('calm', { kind: 'status' });
+    const calmBefore = await supervisor.command(ref('calm'), { kind: 'status' });
     await supervisor.start(ref('crash-always-b')).catch(() => undefined);
     await eventually(async () => (await state('crash-always-b')) === 'crashed');
     const crashes = seen.crashes.filter((c) => c.name === 'crash-always-b');
@@ -110,7 +112,7 @@ describe('Supervisor', function () {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(await state('crash-always-b')).to.equal('crashed');
     expect(seen.crashes.filter((c) => c.name === 'crash-always-b')).to.have.length(4);
-    await supervisor.command('crash-always-b', { kind: 'status' }).then(
+    await supervisor.command(ref('crash-always-b'), { kind: 'status' }).then(
       () => expect.fail('a crashed instance must not answer'),
       (error: Error) => expect(error).to.be.instanceOf(InstanceNotRunningError),
     );
@@ -118,7 +120,7 @@ describe('Supervisor', function () {
     // The other instance was never restarted and still answers.
     expect(seen.crashes.some((c) => c.name === 'calm')).to.equal(false);
     expect(await state('calm')).to.equal('running');
-    expect(await supervisor.command('calm', { kind: 'status' })).to.deep.equal(calmBefore);
+    expect(await supervisor.command(ref('calm'), { kind: 'status' })).to.deep.equal(calmBefore);
   });
 
   it('brings a crashed instance back on an explicit start, with a fresh restart budget', async () => {
@@ -132,7 +134,7 @@ describe('Supervisor', function () {
   it('times out a command the worker never answers', async () => {
     await supervisor.start(ref('hang-d'));
     const started = Date.now();
-    const error = await supervisor.command('hang-d', { kind: 'status' }).then(
+    const error = await supervisor.command(ref('hang-d'), { kind: 'status' }).then(
       () => undefined,
       (e: Error) => e,
     );
@@ -142,9 +144,9 @@ describe('Supervisor', function () {
 
   it('stops a worker on request; it no longer answers', async () => {
     await supervisor.start(ref('calm'));
-    await supervisor.stop('calm');
+    await supervisor.stop(ref('calm'));
     expect(await state('calm')).to.equal('stopped');
-    const error = await supervisor.command('calm', { kind: 'status' }).then(
+    const error = await supervisor.command(ref('calm'), { kind: 'status' }).then(
       () => undefined,
       (e: Error) => e,
     );
@@ -154,7 +156,7 @@ describe('Supervisor', function () {
   it('terminates a worker that does not close in time when stopping', async () => {
     await supervisor.start(ref('hang-e'));
     const started = Date.now();
-    await supervisor.stop('hang-e');
+    await supervisor.stop(ref('hang-e'));
     expect(Date.now() - started).to.be.within(400, 1_500);
     expect(await state('hang-e')).to.equal('stopped');
   });

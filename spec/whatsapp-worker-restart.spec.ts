@@ -41,10 +41,10 @@ describe('a WhatsApp worker that dies', function () {
   });
 
   it('goes down cleanly, is restarted by the supervisor, and logs in again with the saved session, without a QR', async () => {
-    await createPaired(api, wa, 'fragile', '15550003001');
+    const { instanceId } = await createPaired(api, wa, 'fragile', '15550003001');
     const pairingsBefore = wa.stanzas.filter((s) => s.dir === 'out' && s.summary.includes('pair-device')).length;
 
-    expect(await gateway.supervisor.injectFault('fragile', 'a bug in a handler')).to.equal(true);
+    expect(await gateway.supervisor.injectFault({ id: instanceId, name: 'fragile' }, 'throw', 'a bug in a handler')).to.equal(true);
     await eventually(async () => (await stateOf(api, 'fragile')).state !== 'open', 5_000, 'the drop');
     await waitForState(api, 'fragile', 'open', 10_000);
 

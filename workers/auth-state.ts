@@ -7,14 +7,13 @@ import {
   type SignalDataSet,
   type SignalDataTypeMap,
 } from '@whiskeysockets/baileys';
-import type { Knex } from 'knex';
-
-const CREDS_KEY = 'creds';
+import type { StoreClient } from './store-client.js';
 
 export interface StoredAuthState {
   state: AuthenticationState;
   /** Whether a paired session exists, i.e. a login needs no QR. */
   registered: boolean;
+  /** Resolves once the creds are durable. */
   saveCreds(): Promise<void>;
   /** Forgets the session: the next connection starts a new pairing. */
   clear(): Promise<void>;
@@ -23,62 +22,61 @@ export interface StoredAuthState {
 const encode = (value: unknown) => JSON.stringify(value, BufferJSON.replacer);
 const decode = <T>(text: string): T => JSON.parse(text, BufferJSON.reviver) as T;
 
+function revive(type: keyof SignalDataTypeMap, text: string): unknown {
+  const parsed = decode<unknown>(text);
+  return type === 'app-state-sync-key' ? proto.Message.AppStateSyncKeyData.fromObject(parsed as object) : parsed;
+}
+
 /**
- * Baileys' creds and Signal keys in the `auth_state` table, one row per key.
- * Key writes arrive in batches from Baileys' key-store transactions and are
- * applied in one database transaction, so a crash never leaves half a batch.
+ * Baileys' auth state kept in the worker's memory and persisted through the
+ * store. Every key read once (found or not) is answered from memory after
+ * that: Baileys asks for the same missing keys on every message. A key batch
+ * is applied to memory at once and its `set` resolves only when the store
+ * says the batch is durable, whole.
  */
-export async function useDatabaseAuthState(db: Knex, instanceId: string): Promise<StoredAuthState> {
-  const table = () => db('auth_state');
-  const row = (await table().where({ instance_id: instanceId, key: CREDS_KEY }).first()) as { value: string } | undefined;
-  const creds: AuthenticationCreds = row ? decode<AuthenticationCreds>(row.value) : initAuthCreds();
+export async function useStoredAuthState(store: StoreClient): Promise<StoredAuthState> {
+  const loaded = await store.request({ kind: 'auth-load' });
+  const state: AuthenticationState = {
+    creds: loaded.creds ? decode<AuthenticationCreds>(loaded.creds) : initAuthCreds(),
+    keys: { get, set },
+  };
+  /** `<type>-<id>` → the key, or null when the store has none. */
+  const keys = new Map<string, unknown>();
 
   async function get<T extends keyof SignalDataTypeMap>(type: T, ids: string[]) {
-    const found: { [id: string]: SignalDataTypeMap[T] } = {};
-    if (ids.length === 0) return found;
-    const keys = ids.map((id) => `${type}-${id}`);
-    // SQLite limits bound parameters per statement; 500 stays well below it.
-    for (let start = 0; start < keys.length; start += 500) {
-      const rows = (await table()
-        .select('key', 'value')
-        .where({ instance_id: instanceId })
-        .whereIn('key', keys.slice(start, start + 500))) as { key: string; value: string }[];
-      for (const { key, value } of rows) {
-        const id = key.slice(type.length + 1);
-        let parsed = decode<SignalDataTypeMap[T]>(value);
-        if (type === 'app-state-sync-key') {
-          parsed = proto.Message.AppStateSyncKeyData.fromObject(parsed as object) as unknown as SignalDataTypeMap[T];
-        }
-        found[id] = parsed;
+    const names = ids.map((id) => `${type}-${id}`);
+    const unknown = names.filter((name) => !keys.has(name));
+    if (unknown.length > 0) {
+      const { found } = await store.request({ kind: 'keys-get', keys: unknown });
+      for (const name of unknown) {
+        // A set() that ran while the store answered is newer than its answer.
+        if (!keys.has(name)) keys.set(name, name in found ? revive(type, found[name]) : null);
       }
     }
-    return found;
+    const result: { [id: string]: SignalDataTypeMap[T] } = {};
+    ids.forEach((id, i) => {
+      const value = keys.get(names[i]);
+      if (value !== null && value !== undefined) result[id] = value as SignalDataTypeMap[T];
+    });
+    return result;
   }
 
   async function set(data: SignalDataSet): Promise<void> {
-    const upserts: { instance_id: string; key: string; value: string }[] = [];
+    const upserts: [string, string][] = [];
     const deletes: string[] = [];
     for (const [type, entries] of Object.entries(data)) {
       for (const [id, value] of Object.entries(entries ?? {})) {
-        const key = `${type}-${id}`;
-        if (value === null || value === undefined) deletes.push(key);
-        else upserts.push({ instance_id: instanceId, key, value: encode(value) });
+        const name = `${type}-${id}`;
+        const present = value !== null && value !== undefined;
+        keys.set(name, present ? value : null);
+        if (present) upserts.push([name, encode(value)]);
+        else deletes.push(name);
       }
     }
-    await db.transaction(async (trx) => {
-      for (let start = 0; start < upserts.length; start += 200) {
-        await trx('auth_state')
-          .insert(upserts.slice(start, start + 200))
-          .onConflict(['instance_id', 'key'])
-          .merge(['value']);
-      }
-      for (let start = 0; start < deletes.length; start += 500) {
-        await trx('auth_state').where({ instance_id: instanceId }).whereIn('key', deletes.slice(start, start + 500)).delete();
-      }
-    });
+    if (upserts.length + deletes.length === 0) return;
+    await store.request({ kind: 'keys-apply', upserts, deletes });
   }
 
-  const state: AuthenticationState = { creds, keys: { get, set } };
   return {
     state,
     get registered() {
@@ -86,14 +84,12 @@ export async function useDatabaseAuthState(db: Knex, instanceId: string): Promis
       return Boolean(state.creds.account && state.creds.me?.id);
     },
     async saveCreds() {
-      await table()
-        .insert({ instance_id: instanceId, key: CREDS_KEY, value: encode(state.creds) })
-        .onConflict(['instance_id', 'key'])
-        .merge(['value']);
+      await store.request({ kind: 'creds-save', creds: encode(state.creds) });
     },
     async clear() {
-      await table().where({ instance_id: instanceId }).delete();
+      keys.clear();
       state.creds = initAuthCreds();
+      await store.request({ kind: 'auth-clear' });
     },
   };
 }

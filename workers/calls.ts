@@ -1,12 +1,12 @@
 import type { WASocket } from '@whiskeysockets/baileys';
 import type { Settings } from '../lib/db/settings.js';
-import type { EventName } from '../lib/events/names.js';
+import type { Emit } from '../lib/events/payloads.js';
 import type { Logger } from '../lib/logger.js';
 
 interface CallContext {
   settings: () => Settings;
   logger: Logger;
-  emit(event: EventName, data: unknown): void;
+  emit: Emit;
 }
 
 /** Reports calls as CALL events; with rejectCall on, rejects offers and answers with msgCall. */

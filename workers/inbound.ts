@@ -8,14 +8,12 @@ import {
   type WAMessage,
   type WASocket,
 } from '@whiskeysockets/baileys';
-import type { ChatRepository } from '../lib/db/chats.js';
-import type { ContactRepository } from '../lib/db/contacts.js';
-import type { MessageRepository } from '../lib/db/messages.js';
 import type { Settings } from '../lib/db/settings.js';
-import type { EventName } from '../lib/events/names.js';
+import type { Emit } from '../lib/events/payloads.js';
 import type { Logger } from '../lib/logger.js';
 import type { MessageRecord } from '../lib/messages/types.js';
 import { messageRecord, statusName } from './message-record.js';
+import type { WorkerStore } from './worker-store.js';
 
 const MEDIA_TYPES = new Set(['imageMessage', 'videoMessage', 'audioMessage', 'documentMessage', 'stickerMessage', 'documentWithCaptionMessage']);
 
@@ -31,12 +29,12 @@ export interface InboundContext {
   instanceId: string;
   settings(): Settings;
   /** Whether the instance's webhook wants received media inline as base64. */
-  wantsBase64(): Promise<boolean>;
+  wantsBase64(): boolean;
   /** Ids of messages this worker sent itself: their echo is not a new message. */
   sentIds: Set<string>;
-  store: { messages: MessageRepository; contacts: ContactRepository; chats: ChatRepository };
+  store: WorkerStore;
   logger: Logger;
-  emit(event: EventName, data: unknown): void;
+  emit: Emit;
 }
 
 /**
@@ -66,7 +64,7 @@ export function attachInboundHandlers(context: InboundContext): void {
   socket.ev.on(
     'chats.delete',
     guard('chats.delete', async (jids) => {
-      await context.store.chats.remove(context.instanceId, jids);
+      context.store.record({ kind: 'chats-remove', remoteJids: jids });
       context.emit('CHATS_DELETE', jids);
     }),
   );
@@ -86,7 +84,7 @@ export function attachInboundHandlers(context: InboundContext): void {
 }
 
 async function withBase64(context: InboundContext, message: WAMessage, record: MessageRecord): Promise<MessageRecord> {
-  if (!MEDIA_TYPES.has(record.messageType) || !(await context.wantsBase64())) return record;
+  if (!MEDIA_TYPES.has(record.messageType) || !context.wantsBase64()) return record;
   try {
     const bytes = await downloadMediaMessage(message, 'buffer', {}, {
       logger: context.logger,
@@ -107,13 +105,13 @@ async function onUpsert(context: InboundContext, messages: WAMessage[], type: st
     const jid = message.key.remoteJid ?? '';
     if (settings.groupsIgnore && isJidGroup(jid)) continue;
     const record = messageRecord(message, context.instanceId);
-    await context.store.messages.upsertMessages([record]);
-    await context.store.chats.upsert(context.instanceId, [{ remoteJid: jid, lastMessageTimestamp: record.messageTimestamp }]);
-    if (!record.key.fromMe && message.pushName && !isJidGroup(jid)) {
-      await context.store.contacts.upsert(context.instanceId, [{ remoteJid: jid, pushName: message.pushName }]);
-    }
-    // Our own sends come back as an upsert; SEND_MESSAGE already reported them.
+    // Our own sends come back as an upsert; the send already stored and reported them.
     if (record.key.fromMe && context.sentIds.delete(record.key.id)) continue;
+    context.store.record({ kind: 'messages-upsert', records: [record] });
+    context.store.record({ kind: 'chats-upsert', chats: [{ remoteJid: jid, lastMessageTimestamp: record.messageTimestamp }] });
+    if (!record.key.fromMe && message.pushName && !isJidGroup(jid)) {
+      context.store.record({ kind: 'contacts-upsert', contacts: [{ remoteJid: jid, pushName: message.pushName }] });
+    }
     context.emit('MESSAGES_UPSERT', await withBase64(context, message, record));
     await markRead(context, message, type, settings);
   }
@@ -138,7 +136,7 @@ async function onUpdate(context: InboundContext, updates: { key: WAMessage['key'
     if (update.status !== undefined && update.status !== null) {
       const status = statusName(update.status);
       if (key.id && key.remoteJid) {
-        await context.store.messages.updateStatus(context.instanceId, { id: key.id, remoteJid: key.remoteJid, fromMe: Boolean(key.fromMe) }, status);
+        context.store.record({ kind: 'message-status', key: { id: key.id, remoteJid: key.remoteJid, fromMe: Boolean(key.fromMe) }, status });
       }
       context.emit('MESSAGES_UPDATE', { ...base, messageId: key.id, status });
     }
@@ -164,7 +162,7 @@ async function onContacts(
       ...(contact.notify || contact.name ? { pushName: contact.notify ?? contact.name ?? null } : {}),
       ...(typeof contact.imgUrl === 'string' && contact.imgUrl !== 'changed' ? { profilePicUrl: contact.imgUrl } : {}),
     }));
-  await context.store.contacts.upsert(context.instanceId, patches);
+  context.store.record({ kind: 'contacts-upsert', contacts: patches });
   context.emit(event, patches.map((patch) => ({ ...patch, instanceId: context.instanceId })));
 }
 
@@ -181,7 +179,7 @@ async function onChats(
       ...(typeof chat.unreadCount === 'number' ? { unreadMessages: chat.unreadCount } : {}),
       ...(chat.conversationTimestamp ? { lastMessageTimestamp: toNumber(chat.conversationTimestamp as number) } : {}),
     }));
-  await context.store.chats.upsert(context.instanceId, patches);
+  context.store.record({ kind: 'chats-upsert', chats: patches });
   context.emit(event, patches.map((patch) => ({ ...patch, instanceId: context.instanceId })));
 }
 
@@ -190,7 +188,7 @@ async function onHistory(
   history: { messages: WAMessage[]; contacts: { id?: string; notify?: string; name?: string }[]; chats: { id?: string | null; name?: string | null }[] },
 ): Promise<void> {
   const records = history.messages.filter((m) => m.message && !isProtocolOnly(m)).map((m) => messageRecord(m, context.instanceId));
-  await context.store.messages.upsertMessages(records);
+  if (records.length > 0) context.store.record({ kind: 'messages-upsert', records });
   if (history.chats.length > 0) await onChats(context, history.chats, 'CHATS_SET');
   if (history.contacts.length > 0) await onContacts(context, history.contacts, 'CONTACTS_SET');
   if (records.length > 0) context.emit('MESSAGES_SET', records);

@@ -1,18 +1,21 @@
 // Entry of an instance's worker thread: one per WhatsApp instance. It answers
 // the supervisor's commands and reports connection changes and events; it
-// never touches HTTP or the sinks.
+// never touches HTTP or the sinks, and holds no database connection: whatever
+// it reads or keeps goes through the store on the main thread, so the thread
+// can end at any instant without touching anything shared.
 import { parentPort, workerData, threadId } from 'node:worker_threads';
 import { createLogger } from '../lib/logger.js';
-import type { FromWorker, ToWorker, WorkerCommand, WorkerData } from '../lib/supervisor/protocol.js';
-import { openDb } from '../lib/db/knex.js';
-import { CommandError } from './command-error.js';
+import type { CommandHandlers, FromWorker, ResultOf, ToWorker, WorkerCommand, WorkerData } from '../lib/supervisor/protocol.js';
+import { refusalOf } from './command-error.js';
+import { injectFault } from './faults.js';
 import { Session } from './session.js';
+import { StoreClient } from './store-client.js';
 
 const data = workerData as WorkerData;
 const port = parentPort;
 if (!port) throw new Error('workers/instance.ts must run as a worker thread');
 
-const logger = createLogger(data.logLevel).child({ instance: data.instanceName, threadId });
+const logger = createLogger(data.logLevel).child({ instance: data.instanceName, instanceId: data.instanceId, threadId });
 const post = (message: FromWorker) => port.postMessage(message);
 
 // The Signal library reports session rotations with console calls: keep them
@@ -20,84 +23,64 @@ const post = (message: FromWorker) => port.postMessage(message);
 for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
   console[method] = (...args: unknown[]) => logger.debug({ console: method }, args.map(String).join(' ').slice(0, 2000));
 }
-// The worker's own connection: auth state writes never wait on the main thread.
-const db = openDb(data.database);
-const session = new Session(data, db, logger, post);
 
-/**
- * Closes the socket, then the database: the thread is terminated right after
- * the reply, and a SQLite statement still running at that moment would abort
- * the whole process.
- */
-async function closeAll(): Promise<unknown> {
-  const result = await session.close();
-  await new Promise((resolve) => setImmediate(resolve));
-  await db.destroy();
-  return result;
-}
+const store = new StoreClient((id, request) => post({ type: 'store', id, request }));
+const session = new Session(data, store, logger, post);
 
-async function execute(command: WorkerCommand): Promise<unknown> {
-  switch (command.kind) {
-    case 'connect':
-      return session.connect(command.number);
-    case 'status':
-      return session.status();
-    case 'logout':
-      return session.logout();
-    case 'close':
-      return closeAll();
-    case 'set-presence':
-      return session.setPresence(command.presence, command.number);
-    case 'reload-settings':
-      return session.reloadSettings();
-    case 'reload-proxy':
-      return session.reloadProxy();
-    case 'send':
-      return session.outbound.send(command.request);
-    case 'check-numbers':
-      return session.outbound.checkNumbers(command.numbers);
-    case 'mark-read':
-      await session.outbound.markRead(command.keys);
-      return { read: command.keys.length };
-    case 'delete-for-everyone':
-      return session.outbound.deleteForEveryone(command.key);
-    case 'edit-message':
-      return session.outbound.edit(command.key, command.text);
-    case 'profile-picture':
-      return session.outbound.profilePicture(command.number);
-  }
+const handlers: CommandHandlers = {
+  connect: (command) => session.connect(command.number),
+  status: async () => session.status(),
+  logout: () => session.logout(),
+  close: () => session.close(),
+  'set-presence': (command) => session.setPresence(command.presence, command.number),
+  'reload-settings': () => session.reloadSettings(),
+  'reload-proxy': () => session.reloadProxy(),
+  send: (command) => session.outbound.send(command.request),
+  'check-numbers': (command) => session.outbound.checkNumbers(command.numbers),
+  'mark-read': async (command) => {
+    await session.outbound.markRead(command.keys);
+    return { read: command.keys.length };
+  },
+  'delete-for-everyone': (command) => session.outbound.deleteForEveryone(command.key),
+  'edit-message': (command) => session.outbound.edit(command.key, command.text),
+  'profile-picture': (command) => session.outbound.profilePicture(command.number),
+};
+
+function execute<C extends WorkerCommand>(command: C): Promise<ResultOf<C>> {
+  // The table is checked kind by kind above; indexing it with a generic kind loses that link.
+  const handler = handlers[command.kind] as unknown as (command: C) => Promise<ResultOf<C>>;
+  return handler(command);
 }
 
 port.on('message', (message: ToWorker) => {
-  if (message?.type === 'fault') {
-    setImmediate(() => {
-      throw new Error(message.reason);
-    });
-    return;
+  switch (message?.type) {
+    case 'store-reply':
+      return store.settle(message.id, message.ok ? { ok: true, result: message.result } : { ok: false, error: message.error });
+    case 'fault':
+      return injectFault(message.fault, message.reason);
+    case 'request':
+      execute(message.command).then(
+        (result) => post({ type: 'reply', id: message.id, ok: true, result }),
+        (error: unknown) => {
+          const refusal = refusalOf(error);
+          const level = refusal.code === 'internal' ? 'error' : 'warn';
+          logger[level]({ err: error, command: message.command.kind, code: refusal.code }, 'command failed');
+          post({ type: 'reply', id: message.id, ok: false, error: refusal.message, code: refusal.code });
+        },
+      );
   }
-  if (message?.type !== 'request') return;
-  execute(message.command).then(
-    (result) => post({ type: 'reply', id: message.id, ok: true, result }),
-    (error: Error) => {
-      logger.warn({ err: error, command: message.command.kind }, 'command failed');
-      const code = error instanceof CommandError ? error.code : undefined;
-      post({ type: 'reply', id: message.id, ok: false, error: error.message, code });
-    },
-  );
 });
 
-// A thread torn down while a SQLite statement is still running aborts the
-// whole process (node-sqlite3 and worker threads), so a crash never ends the
-// thread directly: the socket is dropped, the database closed once its
-// statements are done, and only then does the thread exit, with status 1 so
-// that the supervisor's restart policy applies.
+// A crash drops the socket (WhatsApp sees the device go) and ends the thread
+// with status 1, so that the supervisor's restart policy applies.
 let crashing = false;
 process.on('uncaughtException', (error) => {
   logger.error({ err: error }, 'worker crashed');
   if (crashing) return;
   crashing = true;
   const exit = () => process.exit(1);
-  closeAll().then(exit, exit);
+  session.close().then(exit, exit);
+  setTimeout(exit, 1_000).unref();
 });
 // Stray rejections (a timed-out query nobody awaited) are logged, not fatal.
 process.on('unhandledRejection', (reason) => {

@@ -1,12 +1,12 @@
 import type { WASocket } from '@whiskeysockets/baileys';
-import type { MessageRepository } from '../lib/db/messages.js';
-import type { EventName } from '../lib/events/names.js';
+import type { Emit } from '../lib/events/payloads.js';
 import type { Logger } from '../lib/logger.js';
 import type { MessageKey, MessageRecord, NumberCheck, SendRequest } from '../lib/messages/types.js';
 import { CommandError } from './command-error.js';
 import { baileysContent, quotedMessage } from './content.js';
 import { needsNumberCheck, toJid } from './jid.js';
 import { messageRecord } from './message-record.js';
+import type { WorkerStore } from './worker-store.js';
 
 /** How long a "this number is on WhatsApp" answer is reused. */
 const NUMBER_CHECK_TTL_MS = 10 * 60_000;
@@ -17,10 +17,10 @@ export interface OutboundContext {
   /** The open socket, or a CommandError('not-connected'). */
   socket(): WASocket;
   instanceId: string;
-  messages: MessageRepository;
+  store: WorkerStore;
   sentIds: Set<string>;
   logger: Logger;
-  emit(event: EventName, data: unknown): void;
+  emit: Emit;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -43,10 +43,11 @@ export class Outbound {
     }
     const content = baileysContent(request.content, request.options);
     const sent = await socket.sendMessage(jid, content, { quoted: quotedMessage(request.options) });
-    if (!sent) throw new CommandError('send-failed', `WhatsApp did not accept the message to ${jid}`);
+    if (!sent) throw new CommandError('whatsapp-error', `WhatsApp did not accept the message to ${jid}`);
     this.remember(sent.key.id ?? '');
     const record = messageRecord(sent, this.context.instanceId);
-    await this.context.messages.upsertMessages([record]);
+    this.context.store.record({ kind: 'messages-upsert', records: [record] });
+    this.context.store.record({ kind: 'chats-upsert', chats: [{ remoteJid: jid, lastMessageTimestamp: record.messageTimestamp }] });
     this.context.emit('SEND_MESSAGE', record);
     return record;
   }

@@ -1,17 +1,13 @@
 import { DisconnectReason, jidNormalizedUser, type ConnectionState, type WASocket } from '@whiskeysockets/baileys';
-import type { Knex } from 'knex';
 import type { ConnectionPatch, ConnectionStatus } from '../lib/db/instances.js';
-import { proxyRepository, type ProxyConfig } from '../lib/db/proxies.js';
-import { ChatRepository } from '../lib/db/chats.js';
-import { ContactRepository } from '../lib/db/contacts.js';
-import { MessageRepository } from '../lib/db/messages.js';
-import { DEFAULT_SETTINGS, settingsRepository, type Settings } from '../lib/db/settings.js';
-import { webhookRepository } from '../lib/db/webhooks.js';
+import type { ProxyConfig } from '../lib/db/proxies.js';
+import { DEFAULT_SETTINGS, type Settings } from '../lib/db/settings.js';
 import type { EventName } from '../lib/events/names.js';
+import type { EventPayloads } from '../lib/events/payloads.js';
 import type { Logger } from '../lib/logger.js';
 import { describeProxy } from '../lib/proxy/agent.js';
 import type { ConnectResult, FromWorker, Presence, WorkerData } from '../lib/supervisor/protocol.js';
-import { useDatabaseAuthState, type StoredAuthState } from './auth-state.js';
+import { useStoredAuthState, type StoredAuthState } from './auth-state.js';
 import { attachCallHandler } from './calls.js';
 import { attachInboundHandlers } from './inbound.js';
 import { Outbound } from './outbound.js';
@@ -19,6 +15,8 @@ import { CommandError } from './command-error.js';
 import { CHAT_PRESENCES } from '../lib/schemas/instance.js';
 import { toJid } from './jid.js';
 import { createSocket } from './socket-factory.js';
+import type { StoreClient } from './store-client.js';
+import { WorkerStore } from './worker-store.js';
 
 type Waiter = { resolve(result: ConnectResult): void; reject(error: Error): void };
 
@@ -61,6 +59,7 @@ export class Session {
   private auth!: StoredAuthState;
   private settings: Settings = DEFAULT_SETTINGS;
   private proxy: ProxyConfig | null = null;
+  private webhookBase64 = false;
   private state: ConnectionStatus = 'close';
   private qr: { code: string; count: number } | null = null;
   private qrCount = 0;
@@ -74,20 +73,20 @@ export class Session {
   private closing = false;
   private ownerJid: string | null = null;
   private readonly sentIds = new Set<string>();
-  private readonly store: { messages: MessageRepository; contacts: ContactRepository; chats: ChatRepository };
+  private readonly writes: WorkerStore;
   readonly outbound: Outbound;
 
   constructor(
     private readonly data: WorkerData,
-    private readonly db: Knex,
+    private readonly store: StoreClient,
     private readonly logger: Logger,
     private readonly post: (message: FromWorker) => void,
   ) {
-    this.store = { messages: new MessageRepository(db), contacts: new ContactRepository(db), chats: new ChatRepository(db) };
+    this.writes = new WorkerStore(store, logger);
     this.outbound = new Outbound({
       socket: () => this.openSocket(),
       instanceId: data.instanceId,
-      messages: this.store.messages,
+      store: this.writes,
       sentIds: this.sentIds,
       logger,
       emit: (event, payload) => this.emit(event, payload),
@@ -95,9 +94,11 @@ export class Session {
   }
 
   async start(): Promise<void> {
-    this.auth = await useDatabaseAuthState(this.db, this.data.instanceId);
-    await this.reloadSettings();
-    this.proxy = (await proxyRepository(this.db).find(this.data.instanceId))?.value ?? null;
+    this.auth = await useStoredAuthState(this.store);
+    const config = await this.store.request({ kind: 'config-load' });
+    this.settings = config.settings;
+    this.webhookBase64 = config.webhookBase64;
+    this.proxy = config.proxy;
     await this.open();
   }
 
@@ -166,7 +167,9 @@ export class Session {
 
   async reloadSettings(): Promise<{ reloaded: true }> {
     const previous = this.settings;
-    this.settings = (await settingsRepository(this.db).find(this.data.instanceId))?.value ?? DEFAULT_SETTINGS;
+    const config = await this.store.request({ kind: 'config-load' });
+    this.settings = config.settings;
+    this.webhookBase64 = config.webhookBase64;
     if (this.socket && this.state === 'open' && previous.alwaysOnline !== this.settings.alwaysOnline) {
       await this.socket.sendPresenceUpdate(this.settings.alwaysOnline ? 'available' : 'unavailable');
     }
@@ -175,7 +178,7 @@ export class Session {
 
   /** A new proxy means a new connection: the old socket is closed and a new one opened through it. */
   async reloadProxy(): Promise<{ reloaded: true }> {
-    this.proxy = (await proxyRepository(this.db).find(this.data.instanceId))?.value ?? null;
+    this.proxy = (await this.store.request({ kind: 'config-load' })).proxy;
     if (this.socket || this.reconnectTimer) {
       this.detachSocket()?.end(undefined);
       await this.open();
@@ -248,9 +251,9 @@ export class Session {
       socket,
       instanceId: this.data.instanceId,
       settings: () => this.settings,
-      wantsBase64: async () => Boolean((await webhookRepository(this.db).find(this.data.instanceId))?.value.base64),
+      wantsBase64: () => this.webhookBase64,
       sentIds: this.sentIds,
-      store: this.store,
+      store: this.writes,
       logger: this.logger,
       emit: (event, data) => this.emit(event, data),
     });
@@ -367,7 +370,8 @@ export class Session {
     });
   }
 
-  private emit(event: EventName, data: unknown): void {
-    this.post({ type: 'event', event, data });
+  private emit<E extends EventName>(event: E, data: EventPayloads[E]): void {
+    // The pair is checked at this call's sites; TypeScript cannot follow it into the union.
+    this.post({ type: 'event', event, data } as FromWorker);
   }
 }

@@ -1,7 +1,6 @@
 import makeWASocket, {
   fetchLatestWaWebVersion,
   isJidGroup,
-  makeCacheableSignalKeyStore,
   WA_CERT_DETAILS,
   type AuthenticationState,
   type WASocket,
@@ -58,9 +57,8 @@ export async function createSocket(inputs: SocketInputs): Promise<WASocket> {
   const agent = proxy?.enabled ? (proxyAgent(proxy, true) as HttpsAgent) : undefined;
   const baileysLogger = logger.child({ module: 'baileys' }, { level: whatsapp.baileysLogLevel });
   return makeWASocket({
-    // Signal sessions are read for every message sent or received: keep them in
-    // memory in front of the database (writes still go through to it).
-    auth: { creds: auth.creds, keys: makeCacheableSignalKeyStore(auth.keys, baileysLogger) },
+    // The key store is in the worker's memory already (workers/auth-state.ts).
+    auth,
     logger: baileysLogger,
     waWebSocketUrl: whatsapp.websocketUrl,
     browser: whatsapp.browser,

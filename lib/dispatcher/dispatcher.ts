@@ -4,6 +4,7 @@ import type { EventsConfig } from '../config.js';
 import type { NewOutboxRow, OutboxRepository, SinkName } from '../db/outbox.js';
 import type { Repositories } from '../db/repositories.js';
 import type { EventName } from '../events/names.js';
+import type { EventPayloads } from '../events/payloads.js';
 import type { Logger } from '../logger.js';
 import { address, type InstanceContext } from './destinations.js';
 
@@ -53,7 +54,7 @@ export class Dispatcher extends Actor<DispatcherMessage> {
   }
 
   /** Resolves once the event is durable in the outbox. */
-  publish(instance: string | null, event: EventName, data: unknown): Promise<void> {
+  publish<E extends EventName>(instance: string | null, event: E, data: EventPayloads[E]): Promise<void> {
     return new Promise<void>((resolve, reject) =>
       this.tell({ type: 'publish', pending: { instance, event, data, at: Date.now(), reply: { resolve, reject } } }),
     );
@@ -135,10 +136,9 @@ export class Dispatcher extends Actor<DispatcherMessage> {
   /** The QR image is rendered here, in the CPU pool, not in the worker that owns the socket. */
   private async enrich(pending: PendingEvent): Promise<unknown> {
     if (pending.event !== 'QRCODE_UPDATED') return pending.data;
-    const data = pending.data as { qrcode?: { code?: string } };
-    const code = data.qrcode?.code;
-    if (!code) return pending.data;
-    const base64 = await this.options.renderQr(code);
+    const data = pending.data as EventPayloads['QRCODE_UPDATED'];
+    if (!('qrcode' in data)) return data;
+    const base64 = await this.options.renderQr(data.qrcode.code);
     return { ...data, qrcode: { ...data.qrcode, base64 } };
   }
 

@@ -1,6 +1,7 @@
 import type { EventName } from './names.js';
+import type { EventPayloads } from './payloads.js';
 
 /** Where events go to be delivered: the dispatcher. Resolves once the event is durable. */
 export interface EventPublisher {
-  publish(instance: string | null, event: EventName, data: unknown): Promise<void>;
+  publish<E extends EventName>(instance: string | null, event: E, data: EventPayloads[E]): Promise<void>;
 }

@@ -2,6 +2,7 @@ import type { Context, Next } from 'koa';
 import { TimeoutError } from '../actor/actor.js';
 import { DomainError, type DomainErrorKind } from '../errors.js';
 import type { Logger } from '../logger.js';
+import type { RefusalCode } from '../supervisor/protocol.js';
 import { InstanceNotRunningError, ShuttingDownError } from '../supervisor/supervisor.js';
 import { WorkerCommandError, WorkerGoneError } from '../supervisor/worker-handle.js';
 import { errorBody, HttpError } from './errors.js';
@@ -14,12 +15,18 @@ const STATUS_OF: Record<DomainErrorKind, number> = {
   unavailable: 503,
 };
 
-/** Statuses for the codes a worker gives the commands it refuses (workers/command-error.ts). */
-const WORKER_ERROR_STATUS: Record<string, number> = {
-  'not-connected': 400,
+/** Statuses for the codes a worker gives the commands it refuses (lib/supervisor/protocol.ts). */
+const REFUSAL_STATUS: Record<RefusalCode, number> = {
   invalid: 400,
+  'not-connected': 400,
+  'not-on-whatsapp': 400,
   'not-found': 404,
   'connection-failed': 503,
+  'qr-limit': 400,
+  'logged-out': 400,
+  replaced: 409,
+  'whatsapp-error': 502,
+  internal: 500,
 };
 
 /** Status and messages for anything a route may throw; unknown errors are a bare 500. */
@@ -30,7 +37,8 @@ function classify(error: unknown): { status: number; messages: string[]; expecte
     return { status: 400, messages: [`The "${error.instance}" instance is not connected`], expected: true };
   }
   if (error instanceof WorkerCommandError) {
-    return { status: WORKER_ERROR_STATUS[error.code ?? ''] ?? 400, messages: [error.message], expected: true };
+    const status = REFUSAL_STATUS[error.code];
+    return { status, messages: [error.message], expected: status < 500 };
   }
   if (error instanceof ShuttingDownError) return { status: 503, messages: [error.message], expected: true };
   if (error instanceof TimeoutError || error instanceof WorkerGoneError) {

@@ -1,5 +1,5 @@
 import type { Instance } from '../db/instances.js';
-import { invalid, notConnected } from '../errors.js';
+import { invalid, notConnected, notFound } from '../errors.js';
 import { InstanceNotRunningError } from '../supervisor/supervisor.js';
 import type { Presence } from '../supervisor/protocol.js';
 import type { InstanceDeps } from './deps.js';
@@ -28,14 +28,31 @@ function assertBaileys(instance: Instance): void {
 }
 
 /**
+ * Runs a lifecycle command on the instance as it is now: after the commands
+ * queued before it on the same instance, and only if it still exists (a
+ * delete that ran first makes this a 404).
+ */
+export function onInstance<T>(deps: InstanceDeps, instance: Instance, work: (current: Instance) => Promise<T>): Promise<T> {
+  return deps.lifecycle.run(instance.name, async () => {
+    const current = await deps.repos.instances.findById(instance.id);
+    if (!current) throw notFound(`The "${instance.name}" instance does not exist`);
+    return work(current);
+  });
+}
+
+/**
  * Starts the instance's worker if needed and asks for the current QR (or the
  * state, when already open). Marks the instance to be reconnected at boot.
  */
-export async function connect(deps: ConnectionDeps, instance: Instance, number?: string): Promise<ConnectView> {
+export function connect(deps: ConnectionDeps, instance: Instance, number?: string): Promise<ConnectView> {
+  return onInstance(deps, instance, (current) => connectNow(deps, current, number));
+}
+
+async function connectNow(deps: ConnectionDeps, instance: Instance, number?: string): Promise<ConnectView> {
   assertBaileys(instance);
   await deps.repos.instances.setAutoConnect(instance.id, true);
   await deps.supervisor.start(instance);
-  const result = await deps.supervisor.command(instance.name, { kind: 'connect', number });
+  const result = await deps.supervisor.command(instance, { kind: 'connect', number });
   if (!result.qr && !result.pairingCode) return { state: result.state, qr: null };
   const base64 = result.qr ? await deps.renderQr(result.qr.code) : null;
   return {
@@ -50,37 +67,48 @@ export async function connect(deps: ConnectionDeps, instance: Instance, number?:
 }
 
 /** Reconnects keeping the session: the worker is stopped and started again. */
-export async function restart(deps: InstanceDeps, instance: Instance): Promise<void> {
-  assertBaileys(instance);
-  await deps.repos.instances.setAutoConnect(instance.id, true);
-  await deps.supervisor.restart(instance);
+export function restart(deps: InstanceDeps, instance: Instance): Promise<void> {
+  return onInstance(deps, instance, async (current) => {
+    assertBaileys(current);
+    await deps.repos.instances.setAutoConnect(current.id, true);
+    await deps.supervisor.restart(current);
+  });
 }
 
 /** Logs the WhatsApp session out and stops the worker; the instance stays. */
-export async function logout(deps: InstanceDeps, instance: Instance): Promise<void> {
-  try {
-    await deps.supervisor.command(instance.name, { kind: 'logout' });
-  } catch (error) {
-    if (error instanceof InstanceNotRunningError) throw notConnected(instance.name);
-    throw error;
-  }
-  await deps.supervisor.stop(instance.name);
-  await deps.repos.instances.setAutoConnect(instance.id, false);
-  await deps.repos.instances.updateConnection(instance.id, { connectionStatus: 'close' });
+export function logout(deps: InstanceDeps, instance: Instance): Promise<void> {
+  return onInstance(deps, instance, async (current) => {
+    try {
+      await deps.supervisor.command(current, { kind: 'logout' });
+    } catch (error) {
+      if (error instanceof InstanceNotRunningError) throw notConnected(current.name);
+      throw error;
+    }
+    await deps.supervisor.stop(current);
+    await deps.repos.instances.setAutoConnect(current.id, false);
+    // After the worker's last state reports, which the store commits in order.
+    await deps.store.recordState(current.id, { connectionStatus: 'close' });
+  });
 }
 
 /** Logs out when connected, stops the worker, and removes the instance with all its data. */
-export async function remove(deps: InstanceDeps, instance: Instance): Promise<void> {
-  const state = await deps.supervisor.state(instance.name);
+export function remove(deps: InstanceDeps, instance: Instance): Promise<void> {
+  return onInstance(deps, instance, (current) => removeNow(deps, current));
+}
+
+async function removeNow(deps: InstanceDeps, instance: Instance): Promise<void> {
+  const state = await deps.supervisor.state(instance);
   if (state === 'running') {
     try {
-      await deps.supervisor.command(instance.name, { kind: 'logout' });
+      await deps.supervisor.command(instance, { kind: 'logout' });
     } catch (error) {
       // The instance goes anyway; a session WhatsApp still lists can be unlinked from the phone.
       deps.logger.warn({ instance: instance.name, err: error }, 'logout before delete failed');
     }
   }
-  await deps.supervisor.stop(instance.name);
+  await deps.supervisor.stop(instance);
+  // What the worker wrote before it ended is committed before its rows go.
+  await deps.store.drain();
   // Published while the instance's own destinations are still configured.
   const data = { instanceName: instance.name, instanceId: instance.id };
   await deps.events.publish(instance.name, 'REMOVE_INSTANCE', data);
@@ -91,7 +119,7 @@ export async function remove(deps: InstanceDeps, instance: Instance): Promise<vo
 
 export async function setPresence(deps: InstanceDeps, instance: Instance, presence: Presence, number?: string): Promise<void> {
   try {
-    await deps.supervisor.command(instance.name, { kind: 'set-presence', presence, number });
+    await deps.supervisor.command(instance, { kind: 'set-presence', presence, number });
   } catch (error) {
     if (error instanceof InstanceNotRunningError) throw notConnected(instance.name);
     throw error;
@@ -105,7 +133,7 @@ export async function notifyWorker(
   kind: 'reload-settings' | 'reload-proxy',
 ): Promise<void> {
   try {
-    await deps.supervisor.command(instance.name, { kind });
+    await deps.supervisor.command(instance, { kind });
   } catch (error) {
     if (error instanceof InstanceNotRunningError) return;
     throw error;

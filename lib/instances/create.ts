@@ -29,7 +29,12 @@ function isUniqueViolation(error: unknown): boolean {
  * stores the instance with all its configuration in one transaction: either
  * everything is saved or nothing is.
  */
-export async function createInstance(deps: InstanceDeps, spec: InstanceSpec): Promise<Instance> {
+export function createInstance(deps: InstanceDeps, spec: InstanceSpec): Promise<Instance> {
+  // After any command still running on an instance of this name (a delete, say).
+  return deps.lifecycle.run(spec.name, () => createNow(deps, spec));
+}
+
+async function createNow(deps: InstanceDeps, spec: InstanceSpec): Promise<Instance> {
   if (await deps.repos.instances.findByName(spec.name)) throw nameTaken(spec.name);
   if (await deps.repos.instances.findByToken(spec.token)) throw conflict('This token is already in use.');
   if (spec.proxy) await assertProxyWorks(deps, spec.proxy);

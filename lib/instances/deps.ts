@@ -3,7 +3,9 @@ import type { Config } from '../config.js';
 import type { Repositories } from '../db/repositories.js';
 import type { EventPublisher } from '../events/publisher.js';
 import type { Logger } from '../logger.js';
+import type { Store } from '../store/store.js';
 import type { Supervisor } from '../supervisor/supervisor.js';
+import type { Lifecycle } from './lifecycle.js';
 
 /** What the instance lifecycle rules work with. */
 export interface InstanceDeps {
@@ -13,4 +15,7 @@ export interface InstanceDeps {
   supervisor: Supervisor;
   events: EventPublisher;
   logger: Logger;
+  /** One lifecycle command at a time per instance. */
+  lifecycle: Lifecycle;
+  store: Store;
 }

@@ -36,7 +36,7 @@ export async function describeInstances(deps: InstanceDeps, instances: Instance[
     };
     return {
       instance,
-      workerState: workers.get(instance.name) ?? 'stopped',
+      workerState: workers.get(instance.id) ?? 'stopped',
       settings: settings.get(instance.id),
       proxy: proxies.get(instance.id),
       webhook: webhooks.get(instance.id),

@@ -1,27 +1,27 @@
 import type { ConnectionPatch } from '../db/instances.js';
 import type { EventName } from '../events/names.js';
+import type { EventPayloads } from '../events/payloads.js';
 import type { InstanceRef, SupervisorObserver } from '../supervisor/supervisor.js';
 import type { InstanceDeps } from './deps.js';
 
 /**
- * Records what workers report: connection changes go to the instance row, so
+ * Records what workers report: connection changes go to the instance row
+ * through the store (in order, retried while the database is busy), so
  * connectionState and fetchInstances answer from the database; events go to
  * the dispatcher.
  */
-export function instanceObserver(deps: Pick<InstanceDeps, 'repos' | 'logger' | 'events'>): SupervisorObserver {
-  const failed = (instance: InstanceRef) => (error: unknown) => {
-    deps.logger.error({ instance: instance.name, err: error }, 'could not record the connection state');
-  };
-  const record = (instance: InstanceRef, patch: ConnectionPatch) => {
-    deps.repos.instances.updateConnection(instance.id, patch).catch(failed(instance));
+export function instanceObserver(deps: Pick<InstanceDeps, 'store' | 'logger' | 'events'>): SupervisorObserver {
+  const record = (instance: InstanceRef, patch: ConnectionPatch, autoConnect?: boolean) => {
+    deps.store.recordState(instance.id, patch, autoConnect).catch((error: unknown) => {
+      deps.logger.error({ instance: instance.name, err: error }, 'could not record the connection state');
+    });
   };
   return {
     connection(instance: InstanceRef, patch: ConnectionPatch, final: boolean) {
-      record(instance, patch);
       // Logged out, replaced or out of QR codes: do not reconnect it at the next boot.
-      if (final) deps.repos.instances.setAutoConnect(instance.id, false).catch(failed(instance));
+      record(instance, patch, final ? false : undefined);
     },
-    event(instance: InstanceRef, event: EventName, data: unknown) {
+    event<E extends EventName>(instance: InstanceRef, event: E, data: EventPayloads[E]) {
       deps.events.publish(instance.name, event, data).catch((error: unknown) => {
         deps.logger.error({ instance: instance.name, event, err: error }, 'could not publish an event');
       });

@@ -1,21 +1,21 @@
 // The messages that cross between the supervisor (main thread) and an instance
 // worker. Both sides import this file; it is the whole vocabulary.
-import type { DatabaseConfig, WhatsAppConfig } from '../config.js';
+import type { WhatsAppConfig } from '../config.js';
 import type { ConnectionPatch, ConnectionStatus } from '../db/instances.js';
-import type { EventName } from '../events/names.js';
+import type { EventMessage } from '../events/payloads.js';
 import type { MessageKey, MessageRecord, NumberCheck, SendRequest } from '../messages/types.js';
 import type { PRESENCES } from '../schemas/instance.js';
+import type { StoreRequest } from '../store/protocol.js';
 
 export type Presence = (typeof PRESENCES)[number];
 
 /** Configuration every worker gets, whatever its instance. */
 export interface SharedWorkerData {
-  database: DatabaseConfig;
   logLevel: string;
   whatsapp: WhatsAppConfig;
 }
 
-/** Everything a worker needs to start; it reads the rest from the database. */
+/** Everything a worker needs to start; it asks the store for the rest. */
 export interface WorkerData extends SharedWorkerData {
   instanceId: string;
   instanceName: string;
@@ -67,19 +67,51 @@ export type WorkerCommand =
   | { kind: 'profile-picture'; number: string };
 
 export type CommandKind = WorkerCommand['kind'];
+export type CommandOf<K extends CommandKind> = Extract<WorkerCommand, { kind: K }>;
 export type ResultOf<C extends WorkerCommand> = CommandResults[C['kind']];
+
+/** The worker's side: one handler per command kind, each returning what the supervisor expects of it. */
+export type CommandHandlers = {
+  [K in CommandKind]: (command: CommandOf<K>) => Promise<CommandResults[K]>;
+};
+
+/**
+ * Why a worker refuses a command. Each code has its HTTP status in one table
+ * (lib/http/error-middleware.ts), checked by the compiler.
+ */
+export const REFUSAL_CODES = [
+  'invalid', // the request breaks a rule of WhatsApp or of the instance
+  'not-connected', // no open WhatsApp connection
+  'not-on-whatsapp', // the recipient has no WhatsApp account
+  'not-found', // a message or chat the command names is not known
+  'connection-failed', // WhatsApp could not be reached
+  'qr-limit', // the QR codes of this attempt ran out
+  'logged-out', // the phone unlinked this device
+  'replaced', // the session was opened elsewhere
+  'whatsapp-error', // WhatsApp answered the command with an error
+  'internal', // a fault in the worker; its text stays in the log
+] as const;
+export type RefusalCode = (typeof REFUSAL_CODES)[number];
+
+/** How a worker can be made to fail, for fault-injection tests. */
+export type FaultKind =
+  | 'throw' // an uncaught error: the crash path
+  | 'heap' // allocates until V8's heap limit ends the thread
+  | 'hang'; // blocks its event loop for good: only terminate() ends it
 
 /** Main thread → worker. */
 export type ToWorker =
   | { type: 'request'; id: number; command: WorkerCommand }
-  /** Makes the worker throw an uncaught error: its crash path, for fault-injection tests. */
-  | { type: 'fault'; reason: string };
+  | { type: 'store-reply'; id: number; ok: true; result: unknown }
+  | { type: 'store-reply'; id: number; ok: false; error: string }
+  | { type: 'fault'; fault: FaultKind; reason: string };
 
 /** Worker → main thread. */
 export type FromWorker =
   | { type: 'ready' }
-  | { type: 'reply'; id: number; ok: true; result: unknown }
-  | { type: 'reply'; id: number; ok: false; error: string; code?: string }
+  | { type: 'reply'; id: number; ok: true; result: CommandResults[CommandKind] }
+  | { type: 'reply'; id: number; ok: false; error: string; code: RefusalCode }
   /** `final`: the worker gave up on this connection (logged out, replaced, QR limit) and will not retry. */
   | { type: 'connection'; patch: ConnectionPatch; final?: boolean }
-  | { type: 'event'; event: EventName; data: unknown };
+  | { type: 'store'; id: number; request: StoreRequest }
+  | EventMessage;

@@ -1,11 +1,13 @@
 import type { ConnectionPatch } from '../db/instances.js';
 import type { ResourceLimits } from 'node:worker_threads';
 import type { EventName } from '../events/names.js';
+import type { EventPayloads } from '../events/payloads.js';
 import type { Logger } from '../logger.js';
 import { Actor, type Reply } from '../actor/actor.js';
-import type { FromWorker, ResultOf, SharedWorkerData, WorkerCommand, WorkerData } from './protocol.js';
+import type { StoreRequest } from '../store/protocol.js';
+import type { FaultKind, ResultOf, SharedWorkerData, WorkerCommand, WorkerData } from './protocol.js';
 import { RestartPolicy, type RestartPolicyOptions } from './restart-policy.js';
-import { WorkerHandle } from './worker-handle.js';
+import { WorkerHandle, type WorkerOutput } from './worker-handle.js';
 
 /** What the supervisor reports about an instance's worker. */
 export type WorkerState = 'stopped' | 'starting' | 'running' | 'restarting' | 'crashed' | 'stopping';
@@ -18,7 +20,7 @@ export interface InstanceRef {
 /** Told about everything a worker reports; implemented by the instance lifecycle. */
 export interface SupervisorObserver {
   connection(instance: InstanceRef, patch: ConnectionPatch, final: boolean): void;
-  event(instance: InstanceRef, event: EventName, data: unknown): void;
+  event<E extends EventName>(instance: InstanceRef, event: E, data: EventPayloads[E]): void;
   crashed(instance: InstanceRef, detail: { error?: string; exitCode: number; restartInMs: number | null }): void;
 }
 
@@ -50,6 +52,8 @@ export interface SupervisorOptions {
   stopTimeoutMs: number;
   logger: Logger;
   observer: SupervisorObserver;
+  /** Serves the store requests of a worker, bound to its instance's id. */
+  store(instanceId: string, request: StoreRequest): Promise<unknown>;
   now?: () => number;
 }
 
@@ -66,21 +70,21 @@ interface Entry {
   stopWaiters: Reply<void>[];
 }
 
-/** Every message the supervisor accepts. */
+/** Every message the supervisor accepts. Workers are keyed by instance id, never by name. */
 type SupervisorMessage =
   | { type: 'start'; instance: InstanceRef; reply: Reply<void> }
-  | { type: 'stop'; name: string; reply: Reply<void> }
-  | { type: 'kill'; name: string; reply: Reply<boolean> }
-  | { type: 'fault'; name: string; reason: string; reply: Reply<boolean> }
-  | { type: 'command'; name: string; command: WorkerCommand; timeoutMs: number; reply: Reply<unknown> }
+  | { type: 'stop'; id: string; reply: Reply<void> }
+  | { type: 'kill'; id: string; reply: Reply<boolean> }
+  | { type: 'fault'; id: string; fault: FaultKind; reason: string; reply: Reply<boolean> }
+  | { type: 'command'; instance: InstanceRef; command: WorkerCommand; timeoutMs: number; reply: Reply<unknown> }
   | { type: 'snapshot'; reply: Reply<Map<string, WorkerState>> }
   | { type: 'shutdown'; reply: Reply<void> }
-  | { type: 'worker-output'; name: string; generation: number; output: Exclude<FromWorker, { type: 'reply' }> }
-  | { type: 'worker-exit'; name: string; generation: number; code: number; error?: Error }
-  | { type: 'restart-due'; name: string; generation: number };
+  | { type: 'worker-output'; id: string; generation: number; output: WorkerOutput }
+  | { type: 'worker-exit'; id: string; generation: number; code: number; error?: Error }
+  | { type: 'restart-due'; id: string; generation: number };
 
 /**
- * Owns the map instance → worker thread. Starts a worker when an instance needs
+ * Owns the map instance id → worker thread. Starts a worker when an instance needs
  * a connection, restarts it after a crash under a RestartPolicy, and marks it
  * crashed past the policy's intensity until it is started again explicitly.
  */
@@ -100,41 +104,45 @@ export class Supervisor extends Actor<SupervisorMessage> {
   }
 
   /** Asks the worker to close its socket (keeping its session), then ends the thread. */
-  stop(name: string): Promise<void> {
-    return this.ask<void>((reply) => ({ type: 'stop', name, reply }), this.options.stopTimeoutMs * 2, `stopping "${name}"`);
+  stop(instance: InstanceRef): Promise<void> {
+    return this.ask<void>(
+      (reply) => ({ type: 'stop', id: instance.id, reply }),
+      this.options.stopTimeoutMs * 2 + 5_000,
+      `stopping "${instance.name}"`,
+    );
   }
 
   /**
    * Ends the worker thread abruptly, as a crash would: the restart policy
    * applies. For a worker that stopped answering, and for fault-injection tests.
    */
-  kill(name: string): Promise<boolean> {
-    return this.ask<boolean>((reply) => ({ type: 'kill', name, reply }), 5_000, `killing "${name}"`);
+  kill(instance: InstanceRef): Promise<boolean> {
+    return this.ask<boolean>((reply) => ({ type: 'kill', id: instance.id, reply }), 5_000, `killing "${instance.name}"`);
   }
 
   /**
-   * Makes the worker throw an uncaught error, as a bug would: it goes down
-   * through its crash path and the restart policy applies. For fault-injection tests.
+   * Makes the worker fail from the inside, as a bug, a leak or a stuck loop
+   * would; the restart policy applies. For fault-injection tests.
    */
-  injectFault(name: string, reason = 'injected fault'): Promise<boolean> {
-    return this.ask<boolean>((reply) => ({ type: 'fault', name, reason, reply }), 5_000, `faulting "${name}"`);
+  injectFault(instance: InstanceRef, fault: FaultKind = 'throw', reason = 'injected fault'): Promise<boolean> {
+    return this.ask<boolean>((reply) => ({ type: 'fault', id: instance.id, fault, reason, reply }), 5_000, `faulting "${instance.name}"`);
   }
 
   async restart(instance: InstanceRef): Promise<void> {
-    await this.stop(instance.name);
+    await this.stop(instance);
     await this.start(instance);
   }
 
   command<C extends WorkerCommand>(
-    name: string,
+    instance: InstanceRef,
     command: C,
     timeoutMs = this.options.requestTimeoutMs,
   ): Promise<ResultOf<C>> {
     // The worker handle enforces timeoutMs; the extra second only guards the mailbox.
     return this.ask<unknown>(
-      (reply) => ({ type: 'command', name, command, timeoutMs, reply }),
+      (reply) => ({ type: 'command', instance, command, timeoutMs, reply }),
       timeoutMs + 1_000,
-      `"${command.kind}" for "${name}"`,
+      `"${command.kind}" for "${instance.name}"`,
     ) as Promise<ResultOf<C>>;
   }
 
@@ -142,8 +150,8 @@ export class Supervisor extends Actor<SupervisorMessage> {
     return this.ask((reply) => ({ type: 'snapshot', reply }), 5_000, 'supervisor snapshot');
   }
 
-  async state(name: string): Promise<WorkerState> {
-    return (await this.snapshot()).get(name) ?? 'stopped';
+  async state(instance: InstanceRef): Promise<WorkerState> {
+    return (await this.snapshot()).get(instance.id) ?? 'stopped';
   }
 
   shutdown(): Promise<void> {
@@ -155,23 +163,23 @@ export class Supervisor extends Actor<SupervisorMessage> {
       case 'start':
         return this.onStart(message.instance, message.reply);
       case 'stop':
-        return this.onStop(message.name, message.reply);
+        return this.onStop(message.id, message.reply);
       case 'kill':
-        return this.onKill(message.name, message.reply);
+        return this.onKill(message.id, message.reply);
       case 'fault':
-        return this.onFault(message.name, message.reason, message.reply);
+        return this.onFault(message.id, message.fault, message.reason, message.reply);
       case 'command':
-        return this.onCommand(message.name, message.command, message.timeoutMs, message.reply);
+        return this.onCommand(message.instance, message.command, message.timeoutMs, message.reply);
       case 'snapshot':
-        return message.reply.resolve(new Map([...this.entries].map(([name, entry]) => [name, entry.state])));
+        return message.reply.resolve(new Map([...this.entries].map(([id, entry]) => [id, entry.state])));
       case 'shutdown':
         return this.onShutdown(message.reply);
       case 'worker-output':
-        return this.onOutput(message.name, message.generation, message.output);
+        return this.onOutput(message.id, message.generation, message.output);
       case 'worker-exit':
-        return this.onExit(message.name, message.generation, message.code, message.error);
+        return this.onExit(message.id, message.generation, message.code, message.error);
       case 'restart-due':
-        return this.onRestartDue(message.name, message.generation);
+        return this.onRestartDue(message.id, message.generation);
     }
   }
 
@@ -186,7 +194,7 @@ export class Supervisor extends Actor<SupervisorMessage> {
 
   private onStart(instance: InstanceRef, reply: Reply<void>): void {
     if (!this.accepting) return reply.reject(new ShuttingDownError());
-    const entry = this.entries.get(instance.name);
+    const entry = this.entries.get(instance.id);
     if (entry?.state === 'running') return reply.resolve();
     if (entry?.state === 'starting') {
       entry.readyWaiters.push(reply);
@@ -208,36 +216,37 @@ export class Supervisor extends Actor<SupervisorMessage> {
       readyWaiters: [reply],
       stopWaiters: [],
     };
-    this.entries.set(instance.name, fresh);
+    this.entries.set(instance.id, fresh);
     this.spawn(fresh);
   }
 
   private spawn(entry: Entry): void {
     entry.generation += 1;
     entry.state = 'starting';
-    const { name } = entry.instance;
+    const { id, name } = entry.instance;
     const generation = entry.generation;
     const data: WorkerData = {
       ...this.options.workerData,
-      instanceId: entry.instance.id,
+      instanceId: id,
       instanceName: name,
       attempt: entry.attempt,
     };
     try {
       entry.handle = new WorkerHandle(this.options.workerUrl, data, this.options.requestTimeoutMs, {
-        output: (output) => this.tell({ type: 'worker-output', name, generation, output }),
-        exit: (code, error) => this.tell({ type: 'worker-exit', name, generation, code, error }),
+        output: (output) => this.tell({ type: 'worker-output', id, generation, output }),
+        store: (request) => this.options.store(id, request),
+        exit: (code, error) => this.tell({ type: 'worker-exit', id, generation, code, error }),
       }, this.options.resourceLimits);
     } catch (error) {
       // The thread could not even be created: same as a crash at start.
-      this.tell({ type: 'worker-exit', name, generation, code: 1, error: error as Error });
+      this.tell({ type: 'worker-exit', id, generation, code: 1, error: error as Error });
       return;
     }
     this.options.logger.info({ instance: name, attempt: entry.attempt, threadId: entry.handle.threadId }, 'worker started');
   }
 
-  private onOutput(name: string, generation: number, output: Exclude<FromWorker, { type: 'reply' }>): void {
-    const entry = this.current(name, generation);
+  private onOutput(id: string, generation: number, output: WorkerOutput): void {
+    const entry = this.current(id, generation);
     if (!entry) return;
     switch (output.type) {
       case 'ready':
@@ -247,16 +256,17 @@ export class Supervisor extends Actor<SupervisorMessage> {
       case 'connection':
         return this.options.observer.connection(entry.instance, output.patch, output.final ?? false);
       case 'event':
-        return this.options.observer.event(entry.instance, output.event, output.data);
+        return this.options.observer.event(entry.instance, output.event, output.data as EventPayloads[typeof output.event]);
     }
   }
 
-  private onExit(name: string, generation: number, code: number, error: Error | undefined): void {
-    const entry = this.current(name, generation);
+  private onExit(id: string, generation: number, code: number, error: Error | undefined): void {
+    const entry = this.current(id, generation);
     if (!entry) return;
+    const { name } = entry.instance;
     entry.handle = undefined;
     if (entry.state === 'stopping') {
-      this.entries.delete(name);
+      this.entries.delete(id);
       settleAll(entry.stopWaiters, (waiter) => waiter.resolve());
       return;
     }
@@ -271,19 +281,20 @@ export class Supervisor extends Actor<SupervisorMessage> {
       return;
     }
     entry.state = 'restarting';
-    entry.timer = setTimeout(() => this.tell({ type: 'restart-due', name, generation: entry.generation }), decision.delayMs);
+    entry.timer = setTimeout(() => this.tell({ type: 'restart-due', id, generation: entry.generation }), decision.delayMs);
   }
 
-  private onRestartDue(name: string, generation: number): void {
-    const entry = this.current(name, generation);
+  private onRestartDue(id: string, generation: number): void {
+    const entry = this.current(id, generation);
     if (!entry || entry.state !== 'restarting' || !this.accepting) return;
     entry.attempt += 1;
     this.spawn(entry);
   }
 
-  private onStop(name: string, reply: Reply<void>): void {
-    const entry = this.entries.get(name);
+  private onStop(id: string, reply: Reply<void>): void {
+    const entry = this.entries.get(id);
     if (!entry) return reply.resolve();
+    const { name } = entry.instance;
     if (entry.state === 'stopping') {
       entry.stopWaiters.push(reply);
       return;
@@ -291,7 +302,7 @@ export class Supervisor extends Actor<SupervisorMessage> {
     clearTimeout(entry.timer);
     if (!entry.handle) {
       // Waiting for a restart or crashed: there is no thread to end.
-      this.entries.delete(name);
+      this.entries.delete(id);
       return reply.resolve();
     }
     settleAll(entry.readyWaiters, (waiter) => waiter.reject(new Error(`"${name}" was stopped while starting`)));
@@ -304,40 +315,38 @@ export class Supervisor extends Actor<SupervisorMessage> {
       .finally(() => void handle.terminate());
   }
 
-  private onFault(name: string, reason: string, reply: Reply<boolean>): void {
-    const handle = this.entries.get(name)?.handle;
+  private onFault(id: string, fault: FaultKind, reason: string, reply: Reply<boolean>): void {
+    const handle = this.entries.get(id)?.handle;
     if (!handle) return reply.resolve(false);
-    handle.injectFault(reason);
+    handle.injectFault(fault, reason);
     reply.resolve(true);
   }
 
-  private onKill(name: string, reply: Reply<boolean>): void {
-    const handle = this.entries.get(name)?.handle;
+  private onKill(id: string, reply: Reply<boolean>): void {
+    const handle = this.entries.get(id)?.handle;
     if (!handle) return reply.resolve(false);
     void handle.terminate();
     reply.resolve(true);
   }
 
-  private onCommand(name: string, command: WorkerCommand, timeoutMs: number, reply: Reply<unknown>): void {
-    const entry = this.entries.get(name);
+  private onCommand(instance: InstanceRef, command: WorkerCommand, timeoutMs: number, reply: Reply<unknown>): void {
+    const entry = this.entries.get(instance.id);
     if (!entry?.handle || entry.state !== 'running') {
-      return reply.reject(new InstanceNotRunningError(name, entry?.state ?? 'stopped'));
+      return reply.reject(new InstanceNotRunningError(instance.name, entry?.state ?? 'stopped'));
     }
     entry.handle.request(command, timeoutMs).then(reply.resolve, reply.reject);
   }
 
   private onShutdown(reply: Reply<void>): void {
     this.accepting = false;
-    const names = [...this.entries.keys()];
-    const stops = names.map(
-      (name) => new Promise<void>((resolve) => this.onStop(name, { resolve, reject: () => resolve() })),
-    );
+    const ids = [...this.entries.keys()];
+    const stops = ids.map((id) => new Promise<void>((resolve) => this.onStop(id, { resolve, reject: () => resolve() })));
     void Promise.all(stops).then(() => reply.resolve());
   }
 
   /** The entry, if this message comes from its current worker and not an older one. */
-  private current(name: string, generation: number): Entry | undefined {
-    const entry = this.entries.get(name);
+  private current(id: string, generation: number): Entry | undefined {
+    const entry = this.entries.get(id);
     return entry && entry.generation === generation ? entry : undefined;
   }
 }

@@ -1,12 +1,13 @@
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { TimeoutError } from '../actor/actor.js';
-import type { FromWorker, ResultOf, ToWorker, WorkerCommand, WorkerData } from './protocol.js';
+import type { StoreRequest } from '../store/protocol.js';
+import type { FaultKind, FromWorker, RefusalCode, ResultOf, ToWorker, WorkerCommand, WorkerData } from './protocol.js';
 
 /** A command the worker received and refused (bad state, unknown jid, ...). */
 export class WorkerCommandError extends Error {
   constructor(
     message: string,
-    readonly code?: string,
+    readonly code: RefusalCode,
   ) {
     super(message);
     this.name = 'WorkerCommandError';
@@ -26,8 +27,12 @@ interface Pending {
   timer: NodeJS.Timeout;
 }
 
+export type WorkerOutput = Exclude<FromWorker, { type: 'reply' } | { type: 'store' }>;
+
 export interface WorkerListeners {
-  output(message: Exclude<FromWorker, { type: 'reply' }>): void;
+  output(message: WorkerOutput): void;
+  /** Serves a store request of this worker; the handle answers it while the thread lives. */
+  store(request: StoreRequest): Promise<unknown>;
   exit(code: number, error: Error | undefined): void;
 }
 
@@ -40,6 +45,7 @@ export class WorkerHandle {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private lastError: Error | undefined;
+  private exited = false;
 
   constructor(
     url: URL,
@@ -51,12 +57,14 @@ export class WorkerHandle {
     this.worker = new Worker(url, { workerData: data, name: `instance:${data.instanceName}`, resourceLimits });
     this.worker.on('message', (message: FromWorker) => {
       if (message.type === 'reply') this.settle(message);
+      else if (message.type === 'store') this.serveStore(message.id, message.request, listeners);
       else listeners.output(message);
     });
     this.worker.on('error', (error) => {
       this.lastError = error;
     });
     this.worker.on('exit', (code) => {
+      this.exited = true;
       this.failAll(new WorkerGoneError(data.instanceName));
       listeners.exit(code, this.lastError);
     });
@@ -74,19 +82,29 @@ export class WorkerHandle {
         reject(new TimeoutError(`"${command.kind}" to the worker of "${this.data.instanceName}"`, timeoutMs));
       }, timeoutMs);
       this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject, timer });
-      const message: ToWorker = { type: 'request', id, command };
-      this.worker.postMessage(message);
+      this.post({ type: 'request', id, command });
     });
   }
 
-  /** Makes the worker crash from the inside (see ToWorker 'fault'). */
-  injectFault(reason: string): void {
-    const message: ToWorker = { type: 'fault', reason };
-    this.worker.postMessage(message);
+  /** Makes the worker fail from the inside (see ToWorker 'fault'). */
+  injectFault(fault: FaultKind, reason: string): void {
+    this.post({ type: 'fault', fault, reason });
   }
 
   terminate(): Promise<number> {
     return this.worker.terminate();
+  }
+
+  private post(message: ToWorker): void {
+    if (!this.exited) this.worker.postMessage(message);
+  }
+
+  /** A write is committed even when its worker is gone by then; only the answer is dropped. */
+  private serveStore(id: number, request: StoreRequest, listeners: WorkerListeners): void {
+    listeners.store(request).then(
+      (result) => this.post({ type: 'store-reply', id, ok: true, result }),
+      (error: unknown) => this.post({ type: 'store-reply', id, ok: false, error: error instanceof Error ? error.message : String(error) }),
+    );
   }
 
   private settle(reply: Extract<FromWorker, { type: 'reply' }>): void {

@@ -68,29 +68,29 @@ export function chatRoutes(deps: RouteDeps): Router {
 
   router.post('/whatsappNumbers/:instanceName', ...guarded(whatsappNumbersBody), async (ctx: AppContext) => {
     const { numbers } = ctx.request.body as WhatsappNumbersBody;
-    ctx.body = await supervisor.command(instanceOf(ctx).name, { kind: 'check-numbers', numbers: [...numbers] });
+    ctx.body = await supervisor.command(instanceOf(ctx), { kind: 'check-numbers', numbers: [...numbers] });
   });
 
   router.post('/markMessageAsRead/:instanceName', ...guarded(markAsReadBody), async (ctx: AppContext) => {
     const { readMessages } = ctx.request.body as MarkAsReadBody;
-    await supervisor.command(instanceOf(ctx).name, { kind: 'mark-read', keys: readMessages.map(keyOf) });
+    await supervisor.command(instanceOf(ctx), { kind: 'mark-read', keys: readMessages.map(keyOf) });
     ctx.status = 201;
     ctx.body = { message: 'Read messages', read: 'success' };
   });
 
   router.delete('/deleteMessageForEveryone/:instanceName', ...guarded(deleteForEveryoneBody), async (ctx: AppContext) => {
     const key = keyOf(ctx.request.body as DeleteForEveryoneBody);
-    respondJson(ctx, await supervisor.command(instanceOf(ctx).name, { kind: 'delete-for-everyone', key }), 201);
+    respondJson(ctx, await supervisor.command(instanceOf(ctx), { kind: 'delete-for-everyone', key }), 201);
   });
 
   router.post('/fetchProfilePictureUrl/:instanceName', ...guarded(profilePictureBody), async (ctx: AppContext) => {
     const { number } = ctx.request.body as ProfilePictureBody;
-    ctx.body = await supervisor.command(instanceOf(ctx).name, { kind: 'profile-picture', number });
+    ctx.body = await supervisor.command(instanceOf(ctx), { kind: 'profile-picture', number });
   });
 
   router.post('/updateMessage/:instanceName', ...guarded(updateMessageBody), async (ctx: AppContext) => {
     const body = ctx.request.body as UpdateMessageBody;
-    respondJson(ctx, await supervisor.command(instanceOf(ctx).name, { kind: 'edit-message', key: keyOf(body.key), text: body.text }), 200);
+    respondJson(ctx, await supervisor.command(instanceOf(ctx), { kind: 'edit-message', key: keyOf(body.key), text: body.text }), 200);
   });
 
   router.post('/findMessages/:instanceName', ...guarded(findMessagesBody), async (ctx: AppContext) => {

@@ -72,7 +72,7 @@ export function instanceRoutes(deps: RouteDeps): Router {
 
   router.get('/connectionState/:instanceName', auth.instanceAccess, params, async (ctx: AppContext) => {
     const instance = instanceOf(ctx);
-    const workerState = await deps.supervisor.state(instance.name);
+    const workerState = await deps.supervisor.state(instance);
     ctx.body = { instance: { instanceName: instance.name, state: instance.connectionStatus, workerState } };
   });
 

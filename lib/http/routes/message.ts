@@ -63,7 +63,7 @@ export function messageRoutes(deps: RouteDeps): Router {
         // A send may wait for its typing delay before the upload and the send itself.
         const timeout = deps.config.workers.requestTimeoutMs + (request.options.delay ?? 0);
         ctx.status = 201;
-        ctx.body = await deps.supervisor.command(instance.name, { kind: 'send', request }, timeout);
+        ctx.body = await deps.supervisor.command(instance, { kind: 'send', request }, timeout);
       },
     );
   }

@@ -1,6 +1,7 @@
 import Router from '@koa/router';
 import type { WebhookConfig } from '../../db/webhooks.js';
 import type { EventName } from '../../events/names.js';
+import { notifyWorker } from '../../instances/connection.js';
 import { instanceParams } from '../../schemas/common.js';
 import { setWebhookBody, type SetWebhookBody } from '../../schemas/webhook.js';
 import { instanceOf, type AppContext } from '../auth.js';
@@ -34,6 +35,8 @@ export function webhookRoutes(deps: RouteDeps): Router {
       const current = await deps.repos.webhooks.find(instance.id);
       const webhook = webhookFrom((ctx.request.body as SetWebhookBody).webhook, current?.value);
       await deps.repos.webhooks.save(instance.id, webhook);
+      // The worker downloads received media only when the webhook wants it inline.
+      await notifyWorker(deps, instance, 'reload-settings');
       const stored = await deps.repos.webhooks.find(instance.id);
       respondJson(ctx, { ...webhookView(webhook), createdAt: stored?.createdAt, updatedAt: stored?.updatedAt, instanceId: instance.id }, 201);
     },

@@ -23,7 +23,8 @@ port.on('message', (message: ToWorker) => {
     setImmediate(() => process.exit(0));
     return;
   }
-  post({ type: 'reply', id, ok: true, result: { state: 'connecting', attempt: data.attempt } });
+  // `attempt` rides along so that specs can tell a restarted worker from the first one.
+  post({ type: 'reply', id, ok: true, result: { state: 'connecting', attempt: data.attempt } as { state: 'connecting' } });
 });
 
 post({ type: 'ready' });
