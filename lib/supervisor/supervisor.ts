@@ -9,6 +9,9 @@ import type { FaultKind, ResultOf, SharedWorkerData, WorkerCommand, WorkerData }
 import { RestartPolicy, type RestartPolicyOptions } from './restart-policy.js';
 import { WorkerHandle, type WorkerOutput } from './worker-handle.js';
 
+/** How long terminate() may take to end a thread, even one stuck in a loop. */
+const TERMINATE_MS = 2_000;
+
 /** What the supervisor reports about an instance's worker. */
 export type WorkerState = 'stopped' | 'starting' | 'running' | 'restarting' | 'crashed' | 'stopping';
 
@@ -105,11 +108,7 @@ export class Supervisor extends Actor<SupervisorMessage> {
 
   /** Asks the worker to close its socket (keeping its session), then ends the thread. */
   stop(instance: InstanceRef): Promise<void> {
-    return this.ask<void>(
-      (reply) => ({ type: 'stop', id: instance.id, reply }),
-      this.options.stopTimeoutMs * 2 + 5_000,
-      `stopping "${instance.name}"`,
-    );
+    return this.ask<void>((reply) => ({ type: 'stop', id: instance.id, reply }), this.stopBudget(), `stopping "${instance.name}"`);
   }
 
   /**
@@ -155,7 +154,7 @@ export class Supervisor extends Actor<SupervisorMessage> {
   }
 
   shutdown(): Promise<void> {
-    return this.ask<void>((reply) => ({ type: 'shutdown', reply }), this.options.stopTimeoutMs * 2, 'supervisor shutdown');
+    return this.ask<void>((reply) => ({ type: 'shutdown', reply }), this.stopBudget(), 'supervisor shutdown');
   }
 
   protected receive(message: SupervisorMessage): void {
@@ -189,7 +188,12 @@ export class Supervisor extends Actor<SupervisorMessage> {
   }
 
   private startTimeout(): number {
-    return this.options.requestTimeoutMs + this.options.stopTimeoutMs * 2;
+    return this.options.requestTimeoutMs + this.stopBudget();
+  }
+
+  /** The close a worker is given, then the time terminate() needs to end its thread. */
+  private stopBudget(): number {
+    return this.options.stopTimeoutMs + TERMINATE_MS;
   }
 
   private onStart(instance: InstanceRef, reply: Reply<void>): void {

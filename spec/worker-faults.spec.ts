@@ -1,0 +1,147 @@
+import { expect } from 'chai';
+import knexPkg from 'knex';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../lib/config.js';
+import { startGateway, type Gateway } from '../lib/gateway.js';
+import { createLogger } from '../lib/logger.js';
+import type { FaultKind } from '../lib/supervisor/protocol.js';
+import type { InstanceRef } from '../lib/supervisor/supervisor.js';
+import { Api } from './support/api.js';
+import { eventually } from './support/eventually.js';
+import { API_KEY } from './support/gateway-process.js';
+import { createPaired, emulatorEnv, stateOf, waitForState } from './support/paired.js';
+import { WaEmulator } from './support/whatsapp-emulator/index.js';
+
+const ROUNDS = 200;
+const VICTIM_PHONE = '15550009001';
+const BYSTANDER_PHONE = '15550009002';
+const CONTACT = '15550009003';
+const CONTACT_JID = `${CONTACT}@s.whatsapp.net`;
+
+type Ending = 'terminate' | FaultKind | 'restart';
+const ENDINGS: Ending[] = ['terminate', 'throw', 'heap', 'hang', 'restart'];
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)];
+
+// In process, so that the test reaches the supervisor; if a worker's end could
+// still take the process down, it would take this test run with it.
+describe('instance workers ended at random moments', function () {
+  this.timeout(600_000);
+  let wa: WaEmulator;
+  let gateway: Gateway;
+  let api: Api;
+  let dataDir: string;
+
+  before(async () => {
+    wa = await WaEmulator.start({ media: false });
+    dataDir = mkdtempSync(join(tmpdir(), 'gateway-spec-'));
+    const config = loadConfig({
+      ...emulatorEnv(wa),
+      AUTHENTICATION_API_KEY: API_KEY,
+      SERVER_PORT: '0',
+      SERVER_HOST: '127.0.0.1',
+      DATABASE_URL: `sqlite:${join(dataDir, 'gateway.sqlite')}`,
+      LOG_LEVEL: 'silent',
+      // A stopping worker gets 1 ms to close before it is terminated.
+      WORKER_STOP_TIMEOUT_MS: '1',
+      WORKER_MAX_RESTARTS: '100000',
+      WORKER_BACKOFF_BASE_MS: '5',
+      WORKER_BACKOFF_MAX_MS: '50',
+      // Small enough that an exhausted heap comes quickly, large enough for Baileys.
+      WORKER_OLD_GENERATION_MB: '96',
+    });
+    gateway = await startGateway(config, createLogger('silent'));
+    api = new Api(`http://127.0.0.1:${gateway.port}`, API_KEY);
+  });
+
+  after(async () => {
+    await gateway?.stop();
+    await wa?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('survives 200 worker endings of every kind during traffic; the others stay open and nothing stored is torn', async () => {
+    const victim: InstanceRef = { id: (await createPaired(api, wa, 'victim', VICTIM_PHONE)).instanceId, name: 'victim' };
+    await createPaired(api, wa, 'bystander', BYSTANDER_PHONE);
+    wa.addContact(CONTACT, 'Dora Contact');
+    const pairings = () => wa.stanzas.filter((s) => s.dir === 'out' && s.summary.includes('pair-device')).length;
+    const pairingsBefore = pairings();
+
+    // Traffic on both instances for as long as the storm lasts.
+    let storming = true;
+    const bystanderSent: string[] = [];
+    const bystanderStates = new Set<string>();
+    const serverErrors: string[] = [];
+    const traffic = (async () => {
+      for (let i = 0; storming; i += 1) {
+        const [mine, theirs] = await Promise.all([
+          api.post('/message/sendText/bystander', { number: CONTACT, text: `steady ${i}` }),
+          api.post('/message/sendText/victim', { number: CONTACT, text: `shaky ${i}` }),
+          wa.sendTextToClient(CONTACT, VICTIM_PHONE, `to the victim ${i}`).catch(() => undefined),
+          wa.sendTextToClient(CONTACT, BYSTANDER_PHONE, `to the bystander ${i}`),
+        ]);
+        expect(mine.status, JSON.stringify(mine.body)).to.equal(201);
+        bystanderSent.push(mine.body.key.id as string);
+        // While its worker is down the victim answers 400 (not connected) or 503 (gone mid-request).
+        if (theirs.status >= 500 && theirs.status !== 503) serverErrors.push(JSON.stringify(theirs.body));
+        bystanderStates.add((await stateOf(api, 'bystander')).state);
+        await sleep(50);
+      }
+    })();
+
+    const counts: Record<Ending, number> = { terminate: 0, throw: 0, heap: 0, hang: 0, restart: 0 };
+    for (let round = 0; round < ROUNDS; round += 1) {
+      await sleep(Math.random() * 600);
+      const ending = pick(ENDINGS);
+      counts[ending] += 1;
+      if (ending === 'terminate') await gateway.supervisor.kill(victim);
+      else if (ending === 'restart') await api.post('/instance/restart/victim');
+      else {
+        await gateway.supervisor.injectFault(victim, ending, `fault ${round}`);
+        // A stuck loop ends only by terminate(): the stop that a restart begins.
+        if (ending === 'hang') await api.post('/instance/restart/victim');
+      }
+    }
+    storming = false;
+    await traffic;
+
+    expect([...bystanderStates], 'the bystander stayed open').to.deep.equal(['open']);
+    expect(serverErrors, 'no 500 from the victim').to.deep.equal([]);
+    expect(Object.values(counts).every((n) => n > 0), JSON.stringify(counts)).to.equal(true);
+
+    // The victim comes back on its saved session and still speaks Signal both ways.
+    await waitForState(api, 'victim', 'open', 30_000);
+    expect(pairings(), 'no new pairing').to.equal(pairingsBefore);
+    const sent = await api.post('/message/sendText/victim', { number: CONTACT, text: 'after the storm' });
+    expect(sent.status).to.equal(201);
+    await eventually(() => wa.receivedMessages(CONTACT).some((m) => m.id === sent.body.key.id), 10_000, 'the contact decrypts it');
+    const { id: inbound } = await wa.sendTextToClient(CONTACT, VICTIM_PHONE, 'welcome back');
+    await eventually(async () => {
+      const found = await api.post('/chat/findMessages/victim', { where: { key: { id: inbound } } });
+      return found.body.messages.total === 1;
+    }, 10_000, 'the victim decrypts and stores an incoming message');
+
+    // Everything the bystander sent is stored.
+    await eventually(async () => {
+      const stored = await api.post('/chat/findMessages/bystander', { where: { key: { remoteJid: CONTACT_JID, fromMe: true } }, offset: 1_000 });
+      const ids = new Set((stored.body.messages.records as { key: { id: string } }[]).map((r) => r.key.id));
+      expect(bystanderSent.length, 'one page holds them all').to.be.below(1_000);
+      return bystanderSent.every((id) => ids.has(id));
+    }, 10_000, 'every bystander message stored');
+
+    // Nothing half-written: every stored key and message is whole JSON.
+    const db = knexPkg.knex({ client: 'sqlite3', connection: { filename: join(dataDir, 'gateway.sqlite') }, useNullAsDefault: true });
+    try {
+      const keys = (await db('auth_state').where({ instance_id: victim.id }).select('key', 'value')) as { key: string; value: string }[];
+      expect(keys.length).to.be.above(0);
+      for (const { key, value } of keys) expect(() => JSON.parse(value), key).to.not.throw();
+      const messages = (await db('messages').select('key_id', 'message')) as { key_id: string; message: string }[];
+      for (const { key_id: id, message } of messages) expect(() => JSON.parse(message), id).to.not.throw();
+    } finally {
+      await db.destroy();
+    }
+  });
+});
