@@ -4,7 +4,8 @@
 // the RSS of the process idle (the baseline), with N paired and open instances
 // (one worker thread each), and again after a send burst. The same run sends
 // texts through both in alternation, so the memory figure comes with the send
-// rate it costs or saves.
+// rate it costs or saves, and the gateway's CPU time per text (steadier than
+// the rate on a machine shared with other work).
 //   npm run bench
 //   BENCH_INSTANCES=20        open instances per gateway
 //   BENCH_SEND_ACCOUNTS=4     instances of each gateway sending at once in a burst
@@ -18,7 +19,7 @@ import '../spec/support/quiet-signal.js';
 import { GatewayProcess } from '../spec/support/gateway-process.js';
 import { createPaired, emulatorEnv } from '../spec/support/paired.js';
 import { WaEmulator } from '../spec/support/whatsapp-emulator/index.js';
-import { benchTexts, deliveryNote, gatewaySender, timedRun, type RunResult, type Sender } from './send-load.js';
+import { benchTexts, cpuMs, deliveryNote, gatewaySender, timedRun, type RunResult, type Sender } from './send-load.js';
 
 const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 20);
 const SEND_ACCOUNTS = Math.min(INSTANCES, Number(process.env.BENCH_SEND_ACCOUNTS ?? 4));
@@ -72,8 +73,9 @@ async function pairAll(wa: WaEmulator, measured: Measured): Promise<void> {
   measured.pairedSeconds = (Date.now() - started) / 1000;
 }
 
-/** Mean of the bursts' rates. */
-const sendRate = (measured: Measured) => measured.bursts.reduce((sum, burst) => sum + burst.perSecond, 0) / measured.bursts.length;
+const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
+const sendRate = (measured: Measured) => mean(measured.bursts.map((burst) => burst.perSecond));
+const sendCpu = (measured: Measured) => mean(measured.bursts.map((burst) => burst.cpuMsPerMessage));
 
 function row(label: string, values: string[]): void {
   console.log(`  ${label.padEnd(46)}${values.map((value) => value.padStart(22)).join('')}`);
@@ -90,6 +92,7 @@ function report(all: Measured[]): void {
   row('after the send bursts, RSS', all.map((m) => `${m.afterSending.toFixed(0)} MB`));
   row('per instance after sending', all.map((m) => `${perInstance(m, m.afterSending).toFixed(1)} MB${change(perInstance(m, m.afterSending), perInstance(base, base.afterSending))}`));
   row(`sendText, ${SEND_ACCOUNTS} instances at once (mean of ${SEND_ROUNDS})`, all.map((m) => `${sendRate(m).toFixed(0)} msgs/s${change(sendRate(m), sendRate(base))}`));
+  row('gateway CPU time per text sent', all.map((m) => `${sendCpu(m).toFixed(1)} ms${change(sendCpu(m), sendCpu(base))}`));
   row(`${INSTANCES} instances paired and opened in`, all.map((m) => `${m.pairedSeconds.toFixed(1)} s`));
   for (const m of all) {
     const notes = m.bursts.map((burst) => `${burst.perSecond.toFixed(0)} msgs/s, ${deliveryNote(burst)}`);
@@ -123,7 +126,7 @@ try {
   for (let round = 0; round < SEND_ROUNDS; round += 1) {
     // Alternate who goes first, so that a drift of the machine's load does not favour one side.
     const order = round % 2 === 0 ? all : [...all].reverse();
-    for (const m of order) m.bursts.push(await timedRun(wa, CONTACT, m.senders, texts));
+    for (const m of order) m.bursts.push(await timedRun(wa, CONTACT, m.senders, texts, () => cpuMs(pidOf(m.gateway))));
   }
   await settle();
   for (const m of all) m.afterSending = rssMb(pidOf(m.gateway));

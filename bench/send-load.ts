@@ -1,6 +1,8 @@
 // What the send benchmarks share: the texts, the HTTP load, and one timed run
 // in which every sender (a gateway instance or an engine worker) sends the same
 // texts to the same contact and the emulated phone must decrypt every one.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { Agent, request } from 'undici';
 import type { ReceivedMessage, WaEmulator } from '../spec/support/whatsapp-emulator/index.js';
@@ -29,6 +31,18 @@ export interface RunResult {
   firstError: string | null;
   /** Share of the run the bench process's main thread (emulator, HTTP client) was busy. */
   mainThreadBusy: number;
+  /** CPU time the sending side used per message (NaN when not measured). */
+  cpuMsPerMessage: number;
+}
+
+const TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
+
+/** User + system CPU time of a process, or of one of its threads, from /proc (Linux). */
+export function cpuMs(pid: number, tid?: number): number {
+  const stat = readFileSync(tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`, 'utf8');
+  // Fields after the command name, which is in parentheses and may hold spaces: utime is the 12th, stime the 13th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND) * 1000;
 }
 
 const DELIVERY_DEADLINE_MS = 30_000;
@@ -94,9 +108,17 @@ async function waitForDelivery(wa: WaEmulator, contact: string, since: number, e
  * its send call returned and the contact's phone decrypted it, so the gateway
  * and the engine are timed to the same point.
  */
-export async function timedRun(wa: WaEmulator, contact: string, senders: Sender[], texts: string[]): Promise<RunResult> {
+export async function timedRun(
+  wa: WaEmulator,
+  contact: string,
+  senders: Sender[],
+  texts: string[],
+  /** CPU time used so far by what sends (the gateway process, or the engine's threads). */
+  cpu: () => number = () => NaN,
+): Promise<RunResult> {
   const since = wa.receivedMessages(contact).length;
   const loop = performance.eventLoopUtilization();
+  const cpuBefore = cpu();
   const startedAt = Date.now();
   const outcomes = await Promise.all(senders.map((sender) => sender.send(texts)));
   const answeredAt = Date.now();
@@ -104,6 +126,7 @@ export async function timedRun(wa: WaEmulator, contact: string, senders: Sender[
   const messages = senders.length * texts.length;
   const received = await waitForDelivery(wa, contact, since, messages - failed);
   const mainThreadBusy = performance.eventLoopUtilization(loop).utilization;
+  const cpuUsed = cpu() - cpuBefore;
   const lastDelivery = received.reduce((latest, m) => Math.max(latest, m.at), 0);
   const seconds = (Math.max(answeredAt, lastDelivery) - startedAt) / 1000;
   return {
@@ -114,6 +137,7 @@ export async function timedRun(wa: WaEmulator, contact: string, senders: Sender[
     missing: senders.reduce((sum, sender) => sum + missingTexts(received, sender.owner, texts), 0),
     firstError: outcomes.find((outcome) => outcome.firstError)?.firstError ?? null,
     mainThreadBusy,
+    cpuMsPerMessage: cpuUsed / messages,
   };
 }
 

@@ -7,6 +7,8 @@
 //  - a bare Koa + ajv server that validates the same body and answers at once.
 // A message counts once its send call returned (HTTP 201, or sendMessage
 // resolved) and the contact's emulated phone decrypted it; every text is checked.
+// Beside the rates, the CPU time each side used per message: on a machine
+// shared with other work the rates move with its load, the CPU time far less.
 //   npm run bench
 //   BENCH_MESSAGES=400        texts per account per run
 //   BENCH_CONCURRENCY=8       sends in flight per account (HTTP requests, or sendMessage calls)
@@ -27,7 +29,7 @@ import { GatewayProcess } from '../spec/support/gateway-process.js';
 import { createPaired, emulatorEnv } from '../spec/support/paired.js';
 import { WaEmulator } from '../spec/support/whatsapp-emulator/index.js';
 import { EngineInstance, WORKER_LIMITS } from './engine.js';
-import { benchTexts, deliveryNote, gatewaySender, postTexts, timedRun, type RunResult, type Sender } from './send-load.js';
+import { benchTexts, cpuMs, deliveryNote, gatewaySender, postTexts, timedRun, type RunResult, type Sender } from './send-load.js';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 400);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
@@ -73,7 +75,13 @@ async function koaRate(): Promise<number> {
 
 const phone = (kind: number, i: number) => `155500${kind}${String(i).padStart(4, '0')}`;
 const rate = (result: RunResult) => `${result.perSecond.toFixed(0).padStart(6)} msgs/s`;
-const busy = (result: RunResult) => `main thread of the bench ${(result.mainThreadBusy * 100).toFixed(0)}% busy`;
+const busy = (result: RunResult) => `bench main thread ${(result.mainThreadBusy * 100).toFixed(0)}% busy`;
+const cpu = (result: RunResult) => `${result.cpuMsPerMessage.toFixed(1).padStart(5)} CPU-ms/msg`;
+/**
+ * The engine's CPU: this process but its main thread (the emulator and the
+ * HTTP client). V8's and libuv's helper threads count on both sides.
+ */
+const engineCpu = () => cpuMs(process.pid) - cpuMs(process.pid, process.pid);
 
 /** Warm-up texts, checked like the timed ones: a sender that cannot deliver stops the bench. */
 async function warmUp(wa: WaEmulator, senders: Sender[], label: string): Promise<void> {
@@ -102,6 +110,7 @@ const gateway = await GatewayProcess.start({
   },
   nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
 });
+const gatewayCpu = () => cpuMs(gateway.child.pid ?? NaN);
 const engines: EngineInstance[] = [];
 try {
   const gatewaySenders: Sender[] = [];
@@ -121,15 +130,16 @@ try {
   const single: RunResult[] = [];
   for (const count of INSTANCE_COUNTS) {
     // Engine first, then the gateway, one after the other: neither sends while the other is timed.
-    const engine = await timedRun(wa, CONTACT, engineSenders.slice(0, count), texts);
-    const through = await timedRun(wa, CONTACT, gatewaySenders.slice(0, count), texts);
+    const engine = await timedRun(wa, CONTACT, engineSenders.slice(0, count), texts, engineCpu);
+    const through = await timedRun(wa, CONTACT, gatewaySenders.slice(0, count), texts, gatewayCpu);
     if (count === 1) single.push(through);
     const ratio = (through.perSecond / engine.perSecond) * 100;
     console.log(`  ${count} account${count === 1 ? '' : 's'} sending at once, ${count * MESSAGES} texts in all`);
-    console.log(`    engine: bare Baileys in a worker thread (baseline)  ${rate(engine)}  ${deliveryNote(engine)}; ${busy(engine)}`);
+    const cpuRatio = through.cpuMsPerMessage / engine.cpuMsPerMessage;
+    console.log(`    engine: bare Baileys in a worker thread (baseline)  ${rate(engine)}  ${cpu(engine)}  ${deliveryNote(engine)}; ${busy(engine)}`);
     console.log(
-      `    gateway: HTTP → supervisor → worker → Baileys       ${rate(through)}  ${ratio.toFixed(0)}% of the engine, ` +
-        `${deliveryNote(through)}; ${busy(through)}`,
+      `    gateway: HTTP → supervisor → worker → Baileys       ${rate(through)}  ${cpu(through)}  ` +
+        `${ratio.toFixed(0)}% of the engine's rate, ${cpuRatio.toFixed(1)}x its CPU; ${deliveryNote(through)}; ${busy(through)}`,
     );
   }
   console.log(`  bare Koa + ajv, same body and schema (baseline)     ${koa.toFixed(0).padStart(6)} req/s`);
