@@ -14,6 +14,7 @@
 //   BENCH_CONCURRENCY=8       sends in flight per account (HTTP requests, or sendMessage calls)
 //   BENCH_INSTANCES=1,2,4     accounts sending at once, one run each for the engine and the gateway
 //   BENCH_WARMUP=20           texts per account before the timed runs (Signal sessions, number check, JIT)
+//   BENCH_ROUNDS=1            runs per side and account count, alternating who goes first; medians are printed
 //   BENCH_KOA_REQUESTS=3000   requests to the bare Koa server
 //   BENCH_YOUNG_GENERATION_MB=2   young generation of every instance thread, engine and gateway alike
 //   BENCH_CPU_PROFILE_DIR=/tmp/prof   V8 CPU profiles of the gateway's threads
@@ -36,6 +37,7 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const INSTANCE_COUNTS = (process.env.BENCH_INSTANCES ?? '1,2,4').split(',').map(Number);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 20);
 const KOA_REQUESTS = Number(process.env.BENCH_KOA_REQUESTS ?? 3000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
 const CONTACT = '15550007001';
 const MOST = Math.max(...INSTANCE_COUNTS);
 
@@ -83,6 +85,27 @@ const cpu = (result: RunResult) => `${result.cpuMsPerMessage.toFixed(1).padStart
  */
 const engineCpu = () => cpuMs(process.pid) - cpuMs(process.pid, process.pid);
 
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
+/** Several runs of one side as one: median rate, CPU and load; every failure and missing text counted. */
+function combine(runs: RunResult[]): RunResult {
+  const sum = (pick: (run: RunResult) => number) => runs.reduce((total, run) => total + pick(run), 0);
+  return {
+    messages: sum((run) => run.messages),
+    seconds: sum((run) => run.seconds),
+    perSecond: median(runs.map((run) => run.perSecond)),
+    failed: sum((run) => run.failed),
+    missing: sum((run) => run.missing),
+    firstError: runs.find((run) => run.firstError)?.firstError ?? null,
+    mainThreadBusy: median(runs.map((run) => run.mainThreadBusy)),
+    cpuMsPerMessage: median(runs.map((run) => run.cpuMsPerMessage)),
+  };
+}
+
 /** Warm-up texts, checked like the timed ones: a sender that cannot deliver stops the bench. */
 async function warmUp(wa: WaEmulator, senders: Sender[], label: string): Promise<void> {
   if (WARMUP === 0) return;
@@ -129,12 +152,23 @@ try {
   const texts = benchTexts(MESSAGES);
   const single: RunResult[] = [];
   for (const count of INSTANCE_COUNTS) {
-    // Engine first, then the gateway, one after the other: neither sends while the other is timed.
-    const engine = await timedRun(wa, CONTACT, engineSenders.slice(0, count), texts, engineCpu);
-    const through = await timedRun(wa, CONTACT, gatewaySenders.slice(0, count), texts, gatewayCpu);
+    const engineRuns: RunResult[] = [];
+    const gatewayRuns: RunResult[] = [];
+    for (let round = 0; round < ROUNDS; round += 1) {
+      // One after the other, so that neither sends while the other is timed; who
+      // goes first alternates, so that a drift of the machine's load favours neither.
+      const engineRun = () => timedRun(wa, CONTACT, engineSenders.slice(0, count), texts, engineCpu).then((r) => engineRuns.push(r));
+      const gatewayRun = () => timedRun(wa, CONTACT, gatewaySenders.slice(0, count), texts, gatewayCpu).then((r) => gatewayRuns.push(r));
+      const [first, second] = round % 2 === 0 ? [engineRun, gatewayRun] : [gatewayRun, engineRun];
+      await first();
+      await second();
+    }
+    const engine = combine(engineRuns);
+    const through = combine(gatewayRuns);
     if (count === 1) single.push(through);
     const ratio = (through.perSecond / engine.perSecond) * 100;
-    console.log(`  ${count} account${count === 1 ? '' : 's'} sending at once, ${count * MESSAGES} texts in all`);
+    const rounds = ROUNDS === 1 ? '' : `, medians of ${ROUNDS} runs each`;
+    console.log(`  ${count} account${count === 1 ? '' : 's'} sending at once, ${count * MESSAGES} texts per run${rounds}`);
     const cpuRatio = through.cpuMsPerMessage / engine.cpuMsPerMessage;
     console.log(`    engine: bare Baileys in a worker thread (baseline)  ${rate(engine)}  ${cpu(engine)}  ${deliveryNote(engine)}; ${busy(engine)}`);
     console.log(
