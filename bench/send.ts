@@ -80,8 +80,8 @@ const rate = (result: RunResult) => `${result.perSecond.toFixed(0).padStart(6)} 
 const busy = (result: RunResult) => `bench main thread ${(result.mainThreadBusy * 100).toFixed(0)}% busy`;
 const cpu = (result: RunResult) => `${result.cpuMsPerMessage.toFixed(1).padStart(5)} CPU-ms/msg`;
 /**
- * The engine's CPU: this process but its main thread (the emulator and the
- * HTTP client). V8's and libuv's helper threads count on both sides.
+ * The engine's CPU: this process minus its main thread (the emulator). V8's
+ * and libuv's helper threads count on both sides.
  */
 const engineCpu = () => cpuMs(process.pid) - cpuMs(process.pid, process.pid);
 
@@ -106,6 +106,24 @@ function combine(runs: RunResult[]): RunResult {
   };
 }
 
+/**
+ * ROUNDS runs of each side with the same senders and texts, one after the
+ * other so that neither sends while the other is timed; who goes first
+ * alternates, so that a drift of the machine's load favours neither.
+ */
+async function compare(engineSenders: Sender[], gatewaySenders: Sender[], texts: string[]): Promise<{ engine: RunResult; through: RunResult }> {
+  const engineRuns: RunResult[] = [];
+  const gatewayRuns: RunResult[] = [];
+  const engineRun = async () => engineRuns.push(await timedRun(wa, CONTACT, engineSenders, texts, engineCpu));
+  const gatewayRun = async () => gatewayRuns.push(await timedRun(wa, CONTACT, gatewaySenders, texts, gatewayCpu));
+  for (let round = 0; round < ROUNDS; round += 1) {
+    const [first, second] = round % 2 === 0 ? [engineRun, gatewayRun] : [gatewayRun, engineRun];
+    await first();
+    await second();
+  }
+  return { engine: combine(engineRuns), through: combine(gatewayRuns) };
+}
+
 /** Warm-up texts, checked like the timed ones: a sender that cannot deliver stops the bench. */
 async function warmUp(wa: WaEmulator, senders: Sender[], label: string): Promise<void> {
   if (WARMUP === 0) return;
@@ -117,7 +135,8 @@ console.log(
   `send benchmark: ${MESSAGES} texts per account per run, ${CONCURRENCY} in flight per account, ` +
     `${WARMUP} warm-up texts each, node ${process.version}, ${availableParallelism()} CPUs`,
 );
-console.log('  a message counts once its send call returned and the contact’s emulated phone decrypted it');
+console.log('  a message counts once its send call returned and the contact’s emulated phone decrypted it;');
+console.log('  CPU-ms/msg: the gateway process, or the engine’s threads; the bench main thread runs the emulator (and the HTTP client)');
 const koa = await koaRate();
 
 const wa = await WaEmulator.start({ media: false });
@@ -150,35 +169,22 @@ try {
   await warmUp(wa, gatewaySenders, 'gateway');
 
   const texts = benchTexts(MESSAGES);
-  const single: RunResult[] = [];
+  let single: RunResult | undefined;
   for (const count of INSTANCE_COUNTS) {
-    const engineRuns: RunResult[] = [];
-    const gatewayRuns: RunResult[] = [];
-    for (let round = 0; round < ROUNDS; round += 1) {
-      // One after the other, so that neither sends while the other is timed; who
-      // goes first alternates, so that a drift of the machine's load favours neither.
-      const engineRun = () => timedRun(wa, CONTACT, engineSenders.slice(0, count), texts, engineCpu).then((r) => engineRuns.push(r));
-      const gatewayRun = () => timedRun(wa, CONTACT, gatewaySenders.slice(0, count), texts, gatewayCpu).then((r) => gatewayRuns.push(r));
-      const [first, second] = round % 2 === 0 ? [engineRun, gatewayRun] : [gatewayRun, engineRun];
-      await first();
-      await second();
-    }
-    const engine = combine(engineRuns);
-    const through = combine(gatewayRuns);
-    if (count === 1) single.push(through);
-    const ratio = (through.perSecond / engine.perSecond) * 100;
+    const { engine, through } = await compare(engineSenders.slice(0, count), gatewaySenders.slice(0, count), texts);
+    if (count === 1) single = through;
     const rounds = ROUNDS === 1 ? '' : `, medians of ${ROUNDS} runs each`;
     console.log(`  ${count} account${count === 1 ? '' : 's'} sending at once, ${count * MESSAGES} texts per run${rounds}`);
-    const cpuRatio = through.cpuMsPerMessage / engine.cpuMsPerMessage;
     console.log(`    engine: bare Baileys in a worker thread (baseline)  ${rate(engine)}  ${cpu(engine)}  ${deliveryNote(engine)}; ${busy(engine)}`);
     console.log(
       `    gateway: HTTP → supervisor → worker → Baileys       ${rate(through)}  ${cpu(through)}  ` +
-        `${ratio.toFixed(0)}% of the engine's rate, ${cpuRatio.toFixed(1)}x its CPU; ${deliveryNote(through)}; ${busy(through)}`,
+        `${((through.perSecond / engine.perSecond) * 100).toFixed(0)}% of the engine's rate, ` +
+        `${(through.cpuMsPerMessage / engine.cpuMsPerMessage).toFixed(1)}x its CPU; ${deliveryNote(through)}; ${busy(through)}`,
     );
   }
   console.log(`  bare Koa + ajv, same body and schema (baseline)     ${koa.toFixed(0).padStart(6)} req/s`);
-  for (const through of single) {
-    console.log(`    gateway, 1 account                                ${rate(through)}  ${((through.perSecond / koa) * 100).toFixed(1)}% of bare Koa`);
+  if (single) {
+    console.log(`    gateway, 1 account                                ${rate(single)}  ${((single.perSecond / koa) * 100).toFixed(1)}% of bare Koa`);
   }
 } finally {
   for (const engine of engines) await engine.close();
