@@ -47,13 +47,19 @@ export class EngineInstance {
     const worker = new Worker(WORKER_URL, { workerData: data, name: `engine:${phone}`, resourceLimits: WORKER_LIMITS });
     const engine = new EngineInstance(worker, phone);
     let scanned = false;
-    await engine.until((message) => {
-      if (message.type === 'qr' && !scanned) {
-        scanned = true;
-        wa.scanQr(message.qr, { phone, name: `Owner of ${phone}` }).catch((error: unknown) => engine.fail(error as Error));
-      }
-      return message.type === 'open';
-    }, PAIR_TIMEOUT_MS);
+    try {
+      await engine.until((message) => {
+        if (message.type === 'qr' && !scanned) {
+          scanned = true;
+          wa.scanQr(message.qr, { phone, name: `Owner of ${phone}` }).catch((error: unknown) => engine.fail(error as Error));
+        }
+        return message.type === 'open';
+      }, PAIR_TIMEOUT_MS);
+    } catch (error) {
+      // A thread left running would keep the bench process alive after the failure.
+      await engine.close();
+      throw error;
+    }
     return engine;
   }
 
