@@ -17,6 +17,8 @@ export interface StoredAuthState {
   saveCreds(): Promise<void>;
   /** Forgets the session: the next connection starts a new pairing. */
   clear(): Promise<void>;
+  /** Resolves once every key batch set so far is durable. */
+  durable(): Promise<void>;
 }
 
 const encode = (value: unknown) => JSON.stringify(value, BufferJSON.replacer);
@@ -30,11 +32,17 @@ function revive(type: keyof SignalDataTypeMap, text: string): unknown {
 /**
  * Baileys' auth state kept in the worker's memory and persisted through the
  * store. Every key read once (found or not) is answered from memory after
- * that: Baileys asks for the same missing keys on every message. A key batch
- * is applied to memory at once and its `set` resolves only when the store
- * says the batch is durable, whole.
+ * that: Baileys asks for the same missing keys on every message.
+ *
+ * A key batch is applied to memory at once and handed to the store, which
+ * commits batches in order, each whole, and acknowledges each once durable.
+ * `set` does not wait for that: Baileys calls it while holding its per-socket
+ * lock, after the message already went out, so waiting there would only
+ * serialise sends behind commits. Callers that must know (a send's answer, a
+ * clean close) wait on `durable()`. A batch the store cannot commit ends the
+ * worker, so that it restarts from the state that is durable.
  */
-export async function useStoredAuthState(store: StoreClient): Promise<StoredAuthState> {
+export async function useStoredAuthState(store: StoreClient, onLost: (error: unknown) => void): Promise<StoredAuthState> {
   const loaded = await store.request({ kind: 'auth-load' });
   const state: AuthenticationState = {
     creds: loaded.creds ? decode<AuthenticationCreds>(loaded.creds) : initAuthCreds(),
@@ -42,6 +50,14 @@ export async function useStoredAuthState(store: StoreClient): Promise<StoredAuth
   };
   /** `<type>-<id>` → the key, or null when the store has none. */
   const keys = new Map<string, unknown>();
+  /** Batches handed to the store and not yet acknowledged. */
+  const inFlight = new Set<Promise<unknown>>();
+
+  function persist(upserts: [string, string][], deletes: string[]): void {
+    const batch = store.request({ kind: 'keys-apply', upserts, deletes }).catch(onLost);
+    inFlight.add(batch);
+    void batch.finally(() => inFlight.delete(batch));
+  }
 
   async function get<T extends keyof SignalDataTypeMap>(type: T, ids: string[]) {
     const names = ids.map((id) => `${type}-${id}`);
@@ -73,8 +89,7 @@ export async function useStoredAuthState(store: StoreClient): Promise<StoredAuth
         else deletes.push(name);
       }
     }
-    if (upserts.length + deletes.length === 0) return;
-    await store.request({ kind: 'keys-apply', upserts, deletes });
+    if (upserts.length + deletes.length > 0) persist(upserts, deletes);
   }
 
   return {
@@ -90,6 +105,9 @@ export async function useStoredAuthState(store: StoreClient): Promise<StoredAuth
       keys.clear();
       state.creds = initAuthCreds();
       await store.request({ kind: 'auth-clear' });
+    },
+    async durable() {
+      await Promise.all([...inFlight]);
     },
   };
 }

@@ -19,6 +19,8 @@ export interface OutboundContext {
   instanceId: string;
   store: WorkerStore;
   sentIds: Set<string>;
+  /** Resolves once the Signal state the sends so far used is durable. */
+  keysDurable(): Promise<void>;
   logger: Logger;
   emit: Emit;
 }
@@ -49,6 +51,9 @@ export class Outbound {
     this.context.store.record({ kind: 'messages-upsert', records: [record] });
     this.context.store.record({ kind: 'chats-upsert', chats: [{ remoteJid: jid, lastMessageTimestamp: record.messageTimestamp }] });
     this.context.emit('SEND_MESSAGE', record);
+    // Answered once the session state this message advanced is durable, so an
+    // acknowledged send is never re-encrypted from an older state after a crash.
+    await this.context.keysDurable();
     return record;
   }
 

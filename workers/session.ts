@@ -88,13 +88,20 @@ export class Session {
       instanceId: data.instanceId,
       store: this.writes,
       sentIds: this.sentIds,
+      keysDurable: () => this.auth.durable(),
       logger,
       emit: (event, payload) => this.emit(event, payload),
     });
   }
 
   async start(): Promise<void> {
-    this.auth = await useStoredAuthState(this.store);
+    this.auth = await useStoredAuthState(this.store, (error) => {
+      // Memory is ahead of what is durable now: start over from what is.
+      this.logger.error({ err: error }, 'a Signal key batch could not be stored; restarting the worker');
+      setImmediate(() => {
+        throw error;
+      });
+    });
     const config = await this.store.request({ kind: 'config-load' });
     this.settings = config.settings;
     this.webhookBase64 = config.webhookBase64;
@@ -145,6 +152,7 @@ export class Session {
     this.closing = true;
     this.detachSocket()?.end(undefined);
     this.setState('close');
+    await this.auth?.durable();
     return { closed: true };
   }
 
