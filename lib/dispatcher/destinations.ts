@@ -5,7 +5,8 @@ import type { EventIntegration, EventIntegrationKind } from '../db/event-integra
 import type { SinkName } from '../db/outbox.js';
 import type { WebhookConfig } from '../db/webhooks.js';
 import { payloadName, type EventName } from '../events/names.js';
-import type { Delivery, Envelope } from '../sinks/delivery.js';
+import type { EventPayloads } from '../events/payloads.js';
+import type { Delivery, EnvelopeOf } from '../sinks/delivery.js';
 
 /** What the dispatcher knows about the instance an event belongs to. */
 export interface InstanceContext {
@@ -45,9 +46,15 @@ export interface EnvelopeBase {
   dateTime: string;
 }
 
-function envelope(event: EventName, context: InstanceContext, data: unknown, destination: string, base: EnvelopeBase): Envelope {
+function envelope<E extends EventName>(
+  event: E,
+  context: InstanceContext,
+  data: EventPayloads[E],
+  destination: string,
+  base: EnvelopeBase,
+): EnvelopeOf<E> {
   return {
-    event: payloadName(event),
+    event: payloadName(event) as EnvelopeOf<E>['event'],
     instance: context.name,
     data,
     destination,
@@ -64,10 +71,17 @@ function enabled(context: InstanceContext, kind: EventIntegrationKind, event: Ev
 }
 
 /** Every destination of one event: the instance's own and the server-wide ones. */
-export function address(event: EventName, data: unknown, context: InstanceContext, config: EventsConfig, base: EnvelopeBase): Addressed[] {
+export function address<E extends EventName>(
+  event: E,
+  data: EventPayloads[E],
+  context: InstanceContext,
+  config: EventsConfig,
+  base: EnvelopeBase,
+): Addressed[] {
   const out: Addressed[] = [];
   const lane = context.name ?? '';
-  const make = (destination: string) => envelope(event, context, data, destination, base);
+  // One envelope shape per event name; the union of them all is what deliveries carry.
+  const make = (destination: string) => envelope(event, context, data, destination, base) as EnvelopeOf<EventName> as Delivery['envelope'];
 
   const hook = context.webhook;
   if (hook?.enabled && hook.url && wants(hook.events, event)) {

@@ -21,14 +21,17 @@ export interface DispatcherOptions {
   logger: Logger;
 }
 
-interface PendingEvent {
+interface PendingOf<E extends EventName> {
   /** null for server-wide events. */
   instance: string | null;
-  event: EventName;
-  data: unknown;
+  event: E;
+  data: EventPayloads[E];
   at: number;
   reply?: Reply<void>;
 }
+
+/** An event waiting for its batch: its data has the shape its name says. */
+type PendingEvent = { [E in EventName]: PendingOf<E> }[EventName];
 
 /** Every message the dispatcher accepts. */
 type DispatcherMessage =
@@ -55,9 +58,10 @@ export class Dispatcher extends Actor<DispatcherMessage> {
 
   /** Resolves once the event is durable in the outbox. */
   publish<E extends EventName>(instance: string | null, event: E, data: EventPayloads[E]): Promise<void> {
-    return new Promise<void>((resolve, reject) =>
-      this.tell({ type: 'publish', pending: { instance, event, data, at: Date.now(), reply: { resolve, reject } } }),
-    );
+    return new Promise<void>((resolve, reject) => {
+      const pending: PendingOf<E> = { instance, event, data, at: Date.now(), reply: { resolve, reject } };
+      this.tell({ type: 'publish', pending: pending as PendingEvent });
+    });
   }
 
   /** Commits whatever is buffered; resolves when the buffer is empty. */
@@ -134,12 +138,12 @@ export class Dispatcher extends Actor<DispatcherMessage> {
   }
 
   /** The QR image is rendered here, in the CPU pool, not in the worker that owns the socket. */
-  private async enrich(pending: PendingEvent): Promise<unknown> {
-    if (pending.event !== 'QRCODE_UPDATED') return pending.data;
-    const data = pending.data as EventPayloads['QRCODE_UPDATED'];
-    if (!('qrcode' in data)) return data;
+  private async enrich<E extends EventName>(pending: PendingOf<E>): Promise<EventPayloads[E]> {
+    if (!isQrEvent(pending)) return pending.data;
+    const data = pending.data;
+    if (!('qrcode' in data)) return pending.data;
     const base64 = await this.options.renderQr(data.qrcode.code);
-    return { ...data, qrcode: { ...data.qrcode, base64 } };
+    return { ...data, qrcode: { ...data.qrcode, base64 } } as EventPayloads[E];
   }
 
   /** Each instance's configuration, read once per batch so that changes apply at once. */
@@ -168,6 +172,10 @@ export class Dispatcher extends Actor<DispatcherMessage> {
     }
     return contexts;
   }
+}
+
+function isQrEvent(pending: PendingOf<EventName>): pending is PendingOf<'QRCODE_UPDATED'> {
+  return pending.event === 'QRCODE_UPDATED';
 }
 
 function serverContext(): InstanceContext {

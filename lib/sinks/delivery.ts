@@ -1,19 +1,22 @@
 // What an outbox row carries for its sink: the envelope users receive and the
 // addressing each destination needs, fixed when the event is committed.
 import type { SinkName } from '../db/outbox.js';
-import type { EventPayloadName } from '../events/names.js';
+import type { EVENT_NAMES, EventName } from '../events/names.js';
+import type { EventPayloads } from '../events/payloads.js';
 
-/** The body of every webhook call and broker message, as the contract defines it. */
-export interface Envelope {
-  event: EventPayloadName;
+/** The body of every webhook call and broker message, as the contract defines it, for an event of name E. */
+export interface EnvelopeOf<E extends EventName> {
+  event: (typeof EVENT_NAMES)[E];
   instance: string | null;
-  data: unknown;
+  data: EventPayloads[E];
   destination: string;
   date_time: string;
   sender: string | null;
   server_url: string;
   apikey: string | null;
 }
+
+export type Envelope = { [E in EventName]: EnvelopeOf<E> }[EventName];
 
 export interface WebhookDelivery {
   sink: 'webhook';
