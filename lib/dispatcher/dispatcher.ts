@@ -51,6 +51,10 @@ export class Dispatcher extends Actor<DispatcherMessage> {
   private buffer: PendingEvent[] = [];
   private timer: NodeJS.Timeout | undefined;
   private drainWaiters: Reply<void>[] = [];
+  /** Each instance's destinations, kept until its configuration changes. */
+  private readonly known = new Map<string, InstanceContext>();
+  /** Bumped by forget(): a lookup that began before it must not be kept. */
+  private readonly versions = new Map<string, number>();
 
   constructor(private readonly options: DispatcherOptions) {
     super();
@@ -62,6 +66,11 @@ export class Dispatcher extends Actor<DispatcherMessage> {
       const pending: PendingOf<E> = { instance, event, data, at: Date.now(), reply: { resolve, reject } };
       this.tell({ type: 'publish', pending: pending as PendingEvent });
     });
+  }
+
+  forget(instance: string): void {
+    this.known.delete(instance);
+    this.versions.set(instance, (this.versions.get(instance) ?? 0) + 1);
   }
 
   /** Commits whatever is buffered; resolves when the buffer is empty. */
@@ -146,31 +155,37 @@ export class Dispatcher extends Actor<DispatcherMessage> {
     return { ...data, qrcode: { ...data.qrcode, base64 } } as EventPayloads[E];
   }
 
-  /** Each instance's configuration, read once per batch so that changes apply at once. */
+  /**
+   * Each instance's destinations, read from the database the first time and
+   * kept until forget() says they changed (the configuration routes, create,
+   * delete and a new owner call it before they answer), so that changes apply
+   * from the next event on without a lookup per event.
+   */
   private async contexts(batch: PendingEvent[]): Promise<Map<string, InstanceContext>> {
     const names = [...new Set(batch.map((pending) => pending.instance).filter((name): name is string => Boolean(name)))];
     const contexts = new Map<string, InstanceContext>();
-    const { repos } = this.options;
     for (const name of names) {
-      const instance = await repos.instances.findByName(name);
-      if (!instance) {
-        // Deleted already: only the server-wide destinations remain.
-        contexts.set(name, { ...serverContext(), name });
-        continue;
-      }
-      const [webhook, integrations] = await Promise.all([
-        repos.webhooks.find(instance.id),
-        repos.eventIntegrations.findMany([instance.id]),
-      ]);
-      contexts.set(name, {
-        name,
-        token: instance.token,
-        ownerJid: instance.ownerJid,
-        webhook: webhook?.value ?? null,
-        integrations: integrations.get(instance.id) ?? new Map(),
-      });
+      const version = this.versions.get(name) ?? 0;
+      const context = this.known.get(name) ?? (await this.lookup(name));
+      if ((this.versions.get(name) ?? 0) === version) this.known.set(name, context);
+      contexts.set(name, context);
     }
     return contexts;
+  }
+
+  private async lookup(name: string): Promise<InstanceContext> {
+    const { repos } = this.options;
+    const instance = await repos.instances.findByName(name);
+    // Deleted already: only the server-wide destinations remain.
+    if (!instance) return { ...serverContext(), name };
+    const [webhook, integrations] = await Promise.all([repos.webhooks.find(instance.id), repos.eventIntegrations.findMany([instance.id])]);
+    return {
+      name,
+      token: instance.token,
+      ownerJid: instance.ownerJid,
+      webhook: webhook?.value ?? null,
+      integrations: integrations.get(instance.id) ?? new Map(),
+    };
   }
 }
 

@@ -114,6 +114,7 @@ async function removeNow(deps: InstanceDeps, instance: Instance): Promise<void> 
   await deps.events.publish(instance.name, 'REMOVE_INSTANCE', data);
   await deps.events.publish(instance.name, 'INSTANCE_DELETE', data);
   await deps.repos.instances.delete(instance.id);
+  deps.events.forget(instance.name);
   deps.logger.info({ instance: instance.name }, 'instance deleted');
 }
 

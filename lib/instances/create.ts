@@ -64,6 +64,8 @@ async function createNow(deps: InstanceDeps, spec: InstanceSpec): Promise<Instan
     if (isUniqueViolation(error)) throw nameTaken(spec.name);
     throw error;
   }
+  // An instance of the same name may have existed before: its destinations are not these.
+  deps.events.forget(spec.name);
   const instance = await deps.repos.instances.findById(id);
   if (!instance) throw new Error(`instance "${spec.name}" was not stored`);
   deps.logger.info({ instance: spec.name, integration: spec.integration }, 'instance created');

@@ -12,9 +12,11 @@ import type { InstanceDeps } from './deps.js';
  */
 export function instanceObserver(deps: Pick<InstanceDeps, 'store' | 'logger' | 'events'>): SupervisorObserver {
   const record = (instance: InstanceRef, patch: ConnectionPatch, autoConnect?: boolean) => {
-    deps.store.recordState(instance.id, patch, autoConnect).catch((error: unknown) => {
-      deps.logger.error({ instance: instance.name, err: error }, 'could not record the connection state');
-    });
+    deps.store.recordState(instance.id, patch, autoConnect).then(
+      // Envelopes name the owner as their sender: read it again once it is stored.
+      () => patch.ownerJid !== undefined && deps.events.forget(instance.name),
+      (error: unknown) => deps.logger.error({ instance: instance.name, err: error }, 'could not record the connection state'),
+    );
   };
   return {
     connection(instance: InstanceRef, patch: ConnectionPatch, final: boolean) {
