@@ -32,7 +32,11 @@ describe('the gateway process', function () {
       expect(loadConfig({ AUTHENTICATION_API_KEY: 'k', DATABASE_URL: 'postgresql://u@h/db' }).database).to.deep.equal({
         client: 'pg',
         connectionString: 'postgresql://u@h/db',
+        poolMax: 10,
       });
+      expect(
+        loadConfig({ AUTHENTICATION_API_KEY: 'k', DATABASE_URL: 'postgres://u@h/db', DATABASE_POOL_MAX: '4' }).database,
+      ).to.deep.include({ poolMax: 4 });
       expect(loadConfig({ AUTHENTICATION_API_KEY: 'k', DATABASE_URL: 'sqlite:/var/lib/gw.sqlite' }).database).to.deep.equal({
         client: 'sqlite',
         filename: '/var/lib/gw.sqlite',

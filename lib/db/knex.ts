@@ -38,7 +38,7 @@ async function prepareSqlite(conn: SqliteConnection): Promise<void> {
 export function knexConfig(database: DatabaseConfig): Knex.Config {
   const shared = { migrations: { migrationSource, tableName: 'knex_migrations' } };
   if (database.client === 'pg') {
-    return { ...shared, client: 'pg', connection: database.connectionString, pool: { min: 0, max: 10 } };
+    return { ...shared, client: 'pg', connection: database.connectionString, pool: { min: 0, max: database.poolMax } };
   }
   return {
     ...shared,
