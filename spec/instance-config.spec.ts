@@ -24,7 +24,7 @@ describe('per-instance configuration routes', function () {
 
   after(async () => {
     await gateway?.stop();
-    gateway?.removeData();
+    await gateway?.removeData();
     await proxy?.stop();
     await probe?.stop();
   });

@@ -36,7 +36,7 @@ describe('messaging through the emulator', function () {
 
   after(async () => {
     await gateway?.stop();
-    gateway?.removeData();
+    await gateway?.removeData();
     await wa?.stop();
     await receiver?.stop();
     await files?.stop();

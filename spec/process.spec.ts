@@ -71,7 +71,7 @@ describe('the gateway process', function () {
     });
     after(async () => {
       await gateway?.stop();
-      gateway?.removeData();
+      await gateway?.removeData();
     });
 
     it('GET / tells name, version and status without a key', async () => {
@@ -118,7 +118,7 @@ describe('the gateway process', function () {
         expect(sigint.ms).to.be.below(10_000);
       } finally {
         await gateway.stop('SIGKILL');
-        gateway.removeData();
+        await gateway.removeData();
       }
     });
   });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Api } from './api.js';
+import { dropTestDatabase, prepareTestDatabase } from './test-database.js';
 
 const MAIN = fileURLToPath(new URL('../../lib/main.js', import.meta.url));
 export const API_KEY = 'spec-global-key-0123456789';
@@ -60,6 +61,7 @@ export class GatewayProcess {
     } = {},
   ): Promise<GatewayProcess> {
     const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'gateway-spec-'));
+    const databaseUrl = await prepareTestDatabase(dataDir);
     const child = spawn(process.execPath, [...(options.nodeArgs ?? ['--enable-source-maps']), MAIN], {
       env: {
         PATH: process.env.PATH ?? '',
@@ -68,7 +70,7 @@ export class GatewayProcess {
         SERVER_PORT: '0',
         SERVER_HOST: '127.0.0.1',
         SERVER_URL: 'http://gateway.test',
-        DATABASE_URL: `sqlite:${join(dataDir, 'gateway.sqlite')}`,
+        DATABASE_URL: databaseUrl,
         LOG_LEVEL: 'info',
         ...options.env,
       },
@@ -109,7 +111,9 @@ export class GatewayProcess {
     return this.exited;
   }
 
-  removeData(): void {
+  /** Deletes the data dir and, on PostgreSQL, the gateway's database. */
+  async removeData(): Promise<void> {
     rmSync(this.dataDir, { recursive: true, force: true });
+    await dropTestDatabase(this.dataDir);
   }
 }
