@@ -200,7 +200,7 @@ function databaseFrom(reader: Reader, raw: string): DatabaseConfig {
   return { client: 'sqlite', filename: DEFAULT_SQLITE_FILE };
 }
 
-/** Only the database part: what knexfile.ts needs, without the rest being valid. */
+/** Only the database part: what `npm run migrate` needs, without the rest being valid. */
 export function databaseFromEnv(env: Env = process.env): DatabaseConfig {
   const read = new Reader(env);
   const database = databaseFrom(read, read.string('DATABASE_URL', ''));

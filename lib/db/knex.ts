@@ -65,6 +65,8 @@ export function openDb(database: DatabaseConfig): Db {
   return knex(knexConfig(database));
 }
 
-export async function migrate(db: Db): Promise<void> {
-  await db.migrate.latest();
+/** Applies pending migrations; returns the names of those it applied. */
+export async function migrate(db: Db): Promise<string[]> {
+  const [, applied] = (await db.migrate.latest()) as [number, string[]];
+  return applied;
 }
