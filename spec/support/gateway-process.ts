@@ -7,6 +7,8 @@ import { Api } from './api.js';
 import { dropTestDatabase, prepareTestDatabase } from './test-database.js';
 
 const MAIN = fileURLToPath(new URL('../../lib/main.js', import.meta.url));
+/** The start script users run; it execs node on MAIN. */
+export const BIN = fileURLToPath(new URL('../../../bin/wa-gateway', import.meta.url));
 export const API_KEY = 'spec-global-key-0123456789';
 
 export interface LogLine {
@@ -58,11 +60,16 @@ export class GatewayProcess {
       env?: Record<string, string>;
       /** Node options; by default source maps, for readable stacks in test output. */
       nodeArgs?: string[];
+      /** Start through bin/wa-gateway instead of node (nodeArgs do not apply). */
+      bin?: boolean;
     } = {},
   ): Promise<GatewayProcess> {
     const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'gateway-spec-'));
     const databaseUrl = await prepareTestDatabase(dataDir);
-    const child = spawn(process.execPath, [...(options.nodeArgs ?? ['--enable-source-maps']), MAIN], {
+    const [command, args] = options.bin
+      ? [BIN, []]
+      : [process.execPath, [...(options.nodeArgs ?? ['--enable-source-maps']), MAIN]];
+    const child = spawn(command, args, {
       env: {
         PATH: process.env.PATH ?? '',
         ...(process.env.NODE_EXTRA_CA_CERTS ? { NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS } : {}),
