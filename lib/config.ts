@@ -4,7 +4,12 @@ import { EVENT_NAMES, type EventName } from './events/names.js';
 
 export type DatabaseConfig =
   | { client: 'sqlite'; filename: string }
-  | { client: 'pg'; connectionString: string };
+  | {
+      client: 'pg';
+      connectionString: string;
+      /** Most connections the pool opens, however many instances run. */
+      poolMax: number;
+    };
 
 export interface Config {
   server: {
@@ -193,7 +198,9 @@ export const DEFAULT_SQLITE_FILE = './data/gateway.sqlite';
 
 function databaseFrom(reader: Reader, raw: string): DatabaseConfig {
   if (raw === '') return { client: 'sqlite', filename: DEFAULT_SQLITE_FILE };
-  if (/^postgres(ql)?:\/\//.test(raw)) return { client: 'pg', connectionString: raw };
+  if (/^postgres(ql)?:\/\//.test(raw)) {
+    return { client: 'pg', connectionString: raw, poolMax: reader.integer('DATABASE_POOL_MAX', 10, 1, 1_000) };
+  }
   const sqlite = /^(sqlite|file):(\/\/)?(.+)$/.exec(raw);
   if (sqlite) return { client: 'sqlite', filename: sqlite[3] };
   reader.problems.push(
@@ -202,7 +209,7 @@ function databaseFrom(reader: Reader, raw: string): DatabaseConfig {
   return { client: 'sqlite', filename: DEFAULT_SQLITE_FILE };
 }
 
-/** Only the database part: what knexfile.ts needs, without the rest being valid. */
+/** Only the database part: what `npm run migrate` needs, without the rest being valid. */
 export function databaseFromEnv(env: Env = process.env): DatabaseConfig {
   const read = new Reader(env);
   const database = databaseFrom(read, read.string('DATABASE_URL', ''));

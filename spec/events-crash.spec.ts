@@ -1,9 +1,9 @@
 import { expect } from 'chai';
-import { join } from 'node:path';
 import { openDb } from '../lib/db/knex.js';
 import { eventually } from './support/eventually.js';
 import { GatewayProcess } from './support/gateway-process.js';
 import { createPaired, emulatorEnv } from './support/paired.js';
+import { testDatabaseConfig } from './support/test-database.js';
 import { WebhookReceiver } from './support/webhook-receiver.js';
 import { WaEmulator } from './support/whatsapp-emulator/index.js';
 
@@ -13,7 +13,7 @@ const OWNER = '15550005000';
 
 /** Event ids the gateway had accepted (written to its outbox) for the instance's webhook. */
 async function acceptedEventIds(dataDir: string, instance: string): Promise<string[]> {
-  const db = openDb({ client: 'sqlite', filename: join(dataDir, 'gateway.sqlite') });
+  const db = openDb(await testDatabaseConfig(dataDir));
   try {
     const rows = await db('outbox').where({ instance, sink: 'webhook' }).select<{ event_id: string }[]>('event_id');
     return rows.map((row) => row.event_id);
@@ -35,7 +35,7 @@ describe('events across a crash', function () {
 
   after(async () => {
     await gateway?.stop('SIGKILL');
-    gateway?.removeData();
+    await gateway?.removeData();
     await wa?.stop();
     await receiver?.stop();
   });

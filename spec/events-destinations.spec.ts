@@ -55,7 +55,7 @@ describe('events reach every destination', function () {
 
   after(async () => {
     await gateway?.stop();
-    gateway?.removeData();
+    await gateway?.removeData();
     await receiver?.stop();
     await nats?.close();
     sqs?.destroy();

@@ -24,7 +24,7 @@ describe('per-instance configuration routes', function () {
 
   after(async () => {
     await gateway?.stop();
-    gateway?.removeData();
+    await gateway?.removeData();
     await proxy?.stop();
     await probe?.stop();
   });
@@ -138,6 +138,33 @@ describe('per-instance configuration routes', function () {
     expect(set.body.webhook_url).to.equal('http://gateway.test/chatwoot/webhook/shop');
     const found = await api.get('/chatwoot/find/shop');
     expect(found.body).to.include({ accountId: '3', token: 'secret', webhook_url: 'http://gateway.test/chatwoot/webhook/shop' });
+  });
+
+  it('refuses values too long or too large to store with a 400 naming the field, and stores those at the limit', async () => {
+    const x = (n: number) => 'x'.repeat(n);
+    const refused = [
+      ['/webhook/set/shop', { webhook: { enabled: true, url: 'https://hooks.example/in', secret: x(256) } }, 'webhook.secret must be at most 255 characters long'],
+      ['/instance/create', { instanceName: 'long', businessId: x(65) }, 'businessId must be at most 64 characters long'],
+      ['/instance/create', { instanceName: 'long', proxyHost: x(256), proxyPort: 8080 }, 'proxyHost must be at most 255 characters long'],
+      ['/proxy/set/shop', { enabled: true, host: 'h', port: 1, username: x(256) }, 'username must be at most 255 characters long'],
+      ['/chatwoot/set/shop', { enabled: true, accountId: '3', token: x(256), url: 'https://cw.example' }, 'token must be at most 255 characters long'],
+      ['/chatwoot/set/shop', { enabled: true, accountId: '3', token: 't', url: 'https://cw.example', number: x(33) }, 'number must be at most 32 characters long'],
+      ['/chatwoot/set/shop', { enabled: true, accountId: '3', token: 't', url: 'https://cw.example', daysLimitImportMessages: 2 ** 31 }, 'daysLimitImportMessages must be <= 2147483647'],
+      ['/chat/findMessages/shop', { where: { messageTimestamp: { gte: 1e20 } } }, 'where.messageTimestamp.gte must be a date (ISO 8601) or unix seconds'],
+      ['/outbox/replay/shop', { ids: [1e20] }, `ids[0] must be <= ${Number.MAX_SAFE_INTEGER}`],
+    ] as const;
+    for (const [path, body, message] of refused) {
+      const res = await api.post(path, body);
+      expect(res.status, path).to.equal(400);
+      expect(res.body.response.message, path).to.include(message);
+    }
+
+    const created = await api.post('/instance/create', { instanceName: 'long', businessId: x(64) });
+    expect(created.status).to.equal(201);
+    const secret = await api.post('/webhook/set/long', { webhook: { enabled: true, url: 'https://hooks.example/long', secret: x(255) } });
+    expect(secret.status).to.equal(201);
+    expect((await api.get('/webhook/find/long')).body).to.include({ hasSecret: true });
+    expect((await api.delete('/instance/delete/long')).status).to.equal(200);
   });
 
   it('fetchInstances shows every configuration set through the routes', async () => {

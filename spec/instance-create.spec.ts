@@ -73,7 +73,7 @@ describe('POST /instance/create and authentication', function () {
 
   after(async () => {
     await gateway?.stop();
-    gateway?.removeData();
+    await gateway?.removeData();
     await proxy?.stop();
     await probe?.stop();
   });

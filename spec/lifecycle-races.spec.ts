@@ -40,7 +40,7 @@ describe('lifecycle commands racing on one instance', function () {
 
   after(async () => {
     await gateway?.stop();
-    gateway?.removeData();
+    await gateway?.removeData();
     await wa?.stop();
   });
 

@@ -59,7 +59,7 @@ describe('malformed create bodies', function () {
 
   after(async () => {
     await gateway?.stop();
-    gateway?.removeData();
+    await gateway?.removeData();
   });
 
   it('answers 200 random malformed bodies with 4xx only, and keeps serving', async () => {

@@ -20,7 +20,7 @@ describe('twenty instances at once', function () {
 
   after(async () => {
     await gateway?.stop();
-    gateway?.removeData();
+    await gateway?.removeData();
     await wa?.stop();
   });
 

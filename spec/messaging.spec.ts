@@ -36,7 +36,7 @@ describe('messaging through the emulator', function () {
 
   after(async () => {
     await gateway?.stop();
-    gateway?.removeData();
+    await gateway?.removeData();
     await wa?.stop();
     await receiver?.stop();
     await files?.stop();
@@ -291,6 +291,8 @@ describe('messaging through the emulator', function () {
       const contacts = await api.post('/chat/findContacts/talk', { where: { remoteJid: CONTACT_JID } });
       expect(contacts.status).to.equal(200);
       expect(contacts.body[0]).to.include({ remoteJid: CONTACT_JID, pushName: 'Carol Contact' });
+      const byName = await api.post('/chat/findContacts/talk', { where: { pushName: 'carol' } });
+      expect(byName.body.map((c: { remoteJid: string }) => c.remoteJid)).to.deep.equal([CONTACT_JID]);
       const chats = await api.post('/chat/findChats/talk', {});
       expect(chats.body.map((c: { remoteJid: string }) => c.remoteJid)).to.include(CONTACT_JID);
     });

@@ -32,7 +32,11 @@ describe('the gateway process', function () {
       expect(loadConfig({ AUTHENTICATION_API_KEY: 'k', DATABASE_URL: 'postgresql://u@h/db' }).database).to.deep.equal({
         client: 'pg',
         connectionString: 'postgresql://u@h/db',
+        poolMax: 10,
       });
+      expect(
+        loadConfig({ AUTHENTICATION_API_KEY: 'k', DATABASE_URL: 'postgres://u@h/db', DATABASE_POOL_MAX: '4' }).database,
+      ).to.deep.include({ poolMax: 4 });
       expect(loadConfig({ AUTHENTICATION_API_KEY: 'k', DATABASE_URL: 'sqlite:/var/lib/gw.sqlite' }).database).to.deep.equal({
         client: 'sqlite',
         filename: '/var/lib/gw.sqlite',
@@ -67,7 +71,7 @@ describe('the gateway process', function () {
     });
     after(async () => {
       await gateway?.stop();
-      gateway?.removeData();
+      await gateway?.removeData();
     });
 
     it('GET / tells name, version and status without a key', async () => {
@@ -114,7 +118,7 @@ describe('the gateway process', function () {
         expect(sigint.ms).to.be.below(10_000);
       } finally {
         await gateway.stop('SIGKILL');
-        gateway.removeData();
+        await gateway.removeData();
       }
     });
   });

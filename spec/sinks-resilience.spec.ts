@@ -22,6 +22,7 @@ import { WebhookSink } from '../lib/sinks/webhook.js';
 import { eventually } from './support/eventually.js';
 import { NATS, RABBITMQ, requireService } from './support/services.js';
 import { TcpProxy } from './support/tcp-proxy.js';
+import { dropTestDatabase, testDatabaseConfig } from './support/test-database.js';
 import { WebhookReceiver } from './support/webhook-receiver.js';
 
 /** A logger whose lines the spec can read. */
@@ -54,7 +55,7 @@ interface Pipeline {
 }
 
 async function pipeline(dir: string, sinkList: Sink[], events: EventsConfig): Promise<Pipeline> {
-  const db = openDb({ client: 'sqlite', filename: join(dir, 'db.sqlite') });
+  const db = openDb(await testDatabaseConfig(dir));
   await migrate(db);
   const repos = repositories(db);
   const outbox = new OutboxRepository(db);
@@ -107,6 +108,7 @@ describe('sinks under failure', function () {
       running = undefined;
     }
     rmSync(dir, { recursive: true, force: true });
+    await dropTestDatabase(dir);
   });
 
   it('delivers every event after RabbitMQ comes back, in order, with duplicates only of the same event', async function () {

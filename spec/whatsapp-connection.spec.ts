@@ -41,7 +41,7 @@ describe('WhatsApp connection through the emulator', function () {
   });
   after(async () => {
     await gateway?.stop();
-    gateway?.removeData();
+    await gateway?.removeData();
     await wa?.stop();
     await receiver?.stop();
     await probe?.stop();
@@ -258,7 +258,7 @@ describe('QR code limit', function () {
       expect(pairDevices).to.equal(1);
     } finally {
       await gateway.stop();
-      gateway.removeData();
+      await gateway.removeData();
       await wa.stop();
     }
   });

@@ -9,6 +9,7 @@ import { Api } from './support/api.js';
 import { eventually } from './support/eventually.js';
 import { API_KEY } from './support/gateway-process.js';
 import { createPaired, emulatorEnv, stateOf, waitForState } from './support/paired.js';
+import { dropTestDatabase, prepareTestDatabase } from './support/test-database.js';
 import { WaEmulator } from './support/whatsapp-emulator/index.js';
 
 // In process, so that the test can make one worker thread crash from the inside.
@@ -27,7 +28,7 @@ describe('a WhatsApp worker that dies', function () {
       AUTHENTICATION_API_KEY: API_KEY,
       SERVER_PORT: '0',
       SERVER_HOST: '127.0.0.1',
-      DATABASE_URL: `sqlite:${join(dataDir, 'gateway.sqlite')}`,
+      DATABASE_URL: await prepareTestDatabase(dataDir),
       LOG_LEVEL: 'silent',
     });
     gateway = await startGateway(config, createLogger('silent'));
@@ -38,6 +39,7 @@ describe('a WhatsApp worker that dies', function () {
     await gateway?.stop();
     await wa?.stop();
     rmSync(dataDir, { recursive: true, force: true });
+    await dropTestDatabase(dataDir);
   });
 
   it('goes down cleanly, is restarted by the supervisor, and logs in again with the saved session, without a QR', async () => {

@@ -1,10 +1,10 @@
 import { expect } from 'chai';
-import knexPkg from 'knex';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../lib/config.js';
 import { startGateway, type Gateway } from '../lib/gateway.js';
+import { openDb } from '../lib/db/knex.js';
 import { createLogger } from '../lib/logger.js';
 import type { FaultKind } from '../lib/supervisor/protocol.js';
 import type { InstanceRef } from '../lib/supervisor/supervisor.js';
@@ -12,6 +12,7 @@ import { Api } from './support/api.js';
 import { eventually } from './support/eventually.js';
 import { API_KEY } from './support/gateway-process.js';
 import { createPaired, emulatorEnv, stateOf, waitForState } from './support/paired.js';
+import { dropTestDatabase, prepareTestDatabase, testDatabaseConfig } from './support/test-database.js';
 import { WaEmulator } from './support/whatsapp-emulator/index.js';
 
 const ROUNDS = 200;
@@ -43,7 +44,7 @@ describe('instance workers ended at random moments', function () {
       AUTHENTICATION_API_KEY: API_KEY,
       SERVER_PORT: '0',
       SERVER_HOST: '127.0.0.1',
-      DATABASE_URL: `sqlite:${join(dataDir, 'gateway.sqlite')}`,
+      DATABASE_URL: await prepareTestDatabase(dataDir),
       LOG_LEVEL: 'silent',
       // A stopping worker gets 1 ms to close before it is terminated.
       WORKER_STOP_TIMEOUT_MS: '1',
@@ -60,6 +61,7 @@ describe('instance workers ended at random moments', function () {
   after(async () => {
     await gateway?.stop();
     await wa?.stop();
+    await dropTestDatabase(dataDir);
     rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -133,7 +135,7 @@ describe('instance workers ended at random moments', function () {
     }, 10_000, 'every bystander message stored');
 
     // Nothing half-written: every stored key and message is whole JSON.
-    const db = knexPkg.knex({ client: 'sqlite3', connection: { filename: join(dataDir, 'gateway.sqlite') }, useNullAsDefault: true });
+    const db = openDb(await testDatabaseConfig(dataDir));
     try {
       const keys = (await db('auth_state').where({ instance_id: victim.id }).select('key', 'value')) as { key: string; value: string }[];
       expect(keys.length).to.be.above(0);

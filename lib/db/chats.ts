@@ -46,7 +46,13 @@ export class ChatRepository {
   }
 
   async list(instanceId: string, filter: { remoteJid?: string }): Promise<Chat[]> {
-    const query = this.db('chats').where({ instance_id: instanceId }).orderBy('last_message_timestamp', 'desc');
+    // Chats without a message last on both databases: PostgreSQL sorts NULL
+    // above every value, SQLite below. The jid makes ties come out the same.
+    const query = this.db('chats')
+      .where({ instance_id: instanceId })
+      .orderByRaw('last_message_timestamp is null')
+      .orderBy('last_message_timestamp', 'desc')
+      .orderBy('remote_jid');
     if (filter.remoteJid) query.andWhere({ remote_jid: filter.remoteJid });
     return ((await query) as Row[]).map(fromRow);
   }

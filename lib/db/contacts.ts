@@ -41,7 +41,8 @@ export class ContactRepository {
   async list(instanceId: string, filter: { remoteJid?: string; pushName?: string }): Promise<Contact[]> {
     const query = this.db('contacts').where({ instance_id: instanceId }).orderBy('remote_jid');
     if (filter.remoteJid) query.andWhere({ remote_jid: filter.remoteJid });
-    if (filter.pushName) query.andWhere('push_name', 'like', `%${filter.pushName}%`);
+    // Case-insensitive on both databases (SQLite's LIKE already is, PostgreSQL's is not).
+    if (filter.pushName) query.whereILike('push_name', `%${filter.pushName}%`);
     return ((await query) as Row[]).map(fromRow);
   }
 }

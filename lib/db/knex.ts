@@ -38,7 +38,7 @@ async function prepareSqlite(conn: SqliteConnection): Promise<void> {
 export function knexConfig(database: DatabaseConfig): Knex.Config {
   const shared = { migrations: { migrationSource, tableName: 'knex_migrations' } };
   if (database.client === 'pg') {
-    return { ...shared, client: 'pg', connection: database.connectionString, pool: { min: 0, max: 10 } };
+    return { ...shared, client: 'pg', connection: database.connectionString, pool: { min: 0, max: database.poolMax } };
   }
   return {
     ...shared,
@@ -65,6 +65,8 @@ export function openDb(database: DatabaseConfig): Db {
   return knex(knexConfig(database));
 }
 
-export async function migrate(db: Db): Promise<void> {
-  await db.migrate.latest();
+/** Applies pending migrations; returns the names of those it applied. */
+export async function migrate(db: Db): Promise<string[]> {
+  const [, applied] = (await db.migrate.latest()) as [number, string[]];
+  return applied;
 }

@@ -35,8 +35,13 @@ export const updateMessageBody = {
   },
 } as const;
 
-/** Dates as ISO strings or unix seconds. */
-const instant = { type: ['string', 'integer'], 'x-rule': 'must be a date (ISO 8601) or unix seconds' } as const;
+/** Dates as ISO strings or unix seconds (bounded: compared with a bigint column). */
+const instant = {
+  type: ['string', 'integer'],
+  minimum: -Number.MAX_SAFE_INTEGER,
+  maximum: Number.MAX_SAFE_INTEGER,
+  'x-rule': 'must be a date (ISO 8601) or unix seconds',
+} as const;
 
 export const findMessagesBody = {
   type: 'object',
@@ -53,7 +58,8 @@ export const findMessagesBody = {
         messageTimestamp: { type: 'object', properties: { gte: instant, lte: instant } },
       },
     },
-    page: { type: 'integer', minimum: 1 },
+    // Any safe integer times the largest page size stays within a bigint offset.
+    page: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER },
     /** Page size, as Evolution names it. */
     offset: { type: 'integer', minimum: 1, maximum: 1000 },
   },

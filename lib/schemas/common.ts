@@ -2,6 +2,13 @@
 // request types can be derived from them with json-schema-to-ts.
 import { EVENT_LIST } from '../events/names.js';
 
+// Limits below match the columns values are stored in (migrations/): PostgreSQL
+// refuses a longer string or a larger integer, SQLite would store it; the
+// schema gives both the same answer, a 400 that names the field.
+
+/** Largest value of an `integer` column. */
+export const INTEGER_COLUMN_MAX = 2_147_483_647;
+
 export const INSTANCE_NAME_PATTERN = '^[A-Za-z0-9._-]+$';
 
 export const instanceName = {
@@ -104,26 +111,26 @@ export const webhookObject = {
     byEvents: { type: 'boolean' },
     base64: { type: 'boolean' },
     events,
-    secret: { type: 'string' },
+    secret: { type: 'string', maxLength: 255 },
   },
 } as const;
 
 export const chatwootProperties = {
   enabled: { type: 'boolean' },
-  accountId: { type: ['string', 'integer'], minLength: 1 },
-  token: { type: 'string', minLength: 1 },
+  accountId: { type: ['string', 'integer'], minLength: 1, maxLength: 64 },
+  token: { type: 'string', minLength: 1, maxLength: 255 },
   url: httpUrl,
   signMsg: { type: 'boolean' },
-  signDelimiter: { type: ['string', 'null'] },
-  nameInbox: { type: 'string' },
-  number: { type: 'string' },
+  signDelimiter: { type: ['string', 'null'], maxLength: 32 },
+  nameInbox: { type: 'string', maxLength: 255 },
+  number: { type: 'string', maxLength: 32 },
   reopenConversation: { type: 'boolean' },
   conversationPending: { type: 'boolean' },
   mergeBrazilContacts: { type: 'boolean' },
   importContacts: { type: 'boolean' },
   importMessages: { type: 'boolean' },
-  daysLimitImportMessages: { type: 'integer', minimum: 0 },
-  organization: { type: 'string' },
+  daysLimitImportMessages: { type: 'integer', minimum: 0, maximum: INTEGER_COLUMN_MAX },
+  organization: { type: 'string', maxLength: 255 },
   logo: { type: 'string' },
   ignoreJids: { type: 'array', items: { type: 'string' } },
 } as const;

@@ -4,7 +4,7 @@ export const deadLettersQuery = {
   type: 'object',
   properties: {
     limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
-    offset: { type: 'integer', minimum: 0, default: 0 },
+    offset: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER, default: 0 },
   },
 } as const;
 
@@ -14,7 +14,7 @@ export type DeadLettersQuery = FromSchema<typeof deadLettersQuery>;
 export const replayBody = {
   type: 'object',
   properties: {
-    ids: { type: 'array', items: { type: 'integer', minimum: 1 }, minItems: 1, maxItems: 10_000 },
+    ids: { type: 'array', items: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER }, minItems: 1, maxItems: 10_000 },
   },
 } as const;
 

@@ -4,8 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Api } from './api.js';
+import { dropTestDatabase, prepareTestDatabase } from './test-database.js';
 
 const MAIN = fileURLToPath(new URL('../../lib/main.js', import.meta.url));
+/** The start script users run; it execs node on MAIN. */
+export const BIN = fileURLToPath(new URL('../../../bin/wa-gateway', import.meta.url));
 export const API_KEY = 'spec-global-key-0123456789';
 
 export interface LogLine {
@@ -57,10 +60,16 @@ export class GatewayProcess {
       env?: Record<string, string>;
       /** Node options; by default source maps, for readable stacks in test output. */
       nodeArgs?: string[];
+      /** Start through bin/wa-gateway instead of node (nodeArgs do not apply). */
+      bin?: boolean;
     } = {},
   ): Promise<GatewayProcess> {
     const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'gateway-spec-'));
-    const child = spawn(process.execPath, [...(options.nodeArgs ?? ['--enable-source-maps']), MAIN], {
+    const databaseUrl = await prepareTestDatabase(dataDir);
+    const [command, args] = options.bin
+      ? [BIN, []]
+      : [process.execPath, [...(options.nodeArgs ?? ['--enable-source-maps']), MAIN]];
+    const child = spawn(command, args, {
       env: {
         PATH: process.env.PATH ?? '',
         ...(process.env.NODE_EXTRA_CA_CERTS ? { NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS } : {}),
@@ -68,7 +77,7 @@ export class GatewayProcess {
         SERVER_PORT: '0',
         SERVER_HOST: '127.0.0.1',
         SERVER_URL: 'http://gateway.test',
-        DATABASE_URL: `sqlite:${join(dataDir, 'gateway.sqlite')}`,
+        DATABASE_URL: databaseUrl,
         LOG_LEVEL: 'info',
         ...options.env,
       },
@@ -109,7 +118,9 @@ export class GatewayProcess {
     return this.exited;
   }
 
-  removeData(): void {
+  /** Deletes the data dir and, on PostgreSQL, the gateway's database. */
+  async removeData(): Promise<void> {
     rmSync(this.dataDir, { recursive: true, force: true });
+    await dropTestDatabase(this.dataDir);
   }
 }
