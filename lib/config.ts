@@ -24,6 +24,8 @@ export interface Config {
     requestTimeoutMs: number;
     youngGenerationMb: number;
     oldGenerationMb: number;
+    /** Workers started at the same time when the instances come back at boot. */
+    restoreConcurrency: number;
   };
   shutdownTimeoutMs: number;
   proxy: {
@@ -225,6 +227,7 @@ export function loadConfig(env: Env = process.env): Config {
       requestTimeoutMs: read.integer('WORKER_REQUEST_TIMEOUT_MS', 15_000, 1),
       youngGenerationMb: read.integer('WORKER_YOUNG_GENERATION_MB', 2, 1),
       oldGenerationMb: read.integer('WORKER_OLD_GENERATION_MB', 512, 32),
+      restoreConcurrency: read.integer('RESTORE_CONCURRENCY', 2, 1),
     },
     shutdownTimeoutMs: read.integer('SHUTDOWN_TIMEOUT_MS', 8_000, 1),
     proxy: {
