@@ -69,6 +69,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
     { cron: outboxConfig.pruneCron, retentionHours: outboxConfig.retentionHours },
     logger,
   );
+  const observer = instanceObserver({ repos, logger, events: dispatcher });
   const supervisor = new Supervisor({
     workerUrl: new URL('../workers/instance.js', import.meta.url),
     workerData: { database: config.database, logLevel: config.logLevel, whatsapp: config.whatsapp },
@@ -85,7 +86,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
     },
     stopTimeoutMs: Math.min(3_000, Math.floor(config.shutdownTimeoutMs / 3)),
     logger,
-    observer: instanceObserver({ repos, logger, events: dispatcher }),
+    observer,
   });
   const prepareMedia = (source: MediaSource) => cpu.prepareMedia(source);
   const deps = { config, db, repos, outbox, supervisor, events: dispatcher, sinks, logger, version, renderQr, prepareMedia };
@@ -127,6 +128,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
       server.closeAllConnections();
       await closed;
       // What the workers reported last is committed before the sinks stop.
+      await observer.drain();
       await dispatcher.drain();
       await sinks.stop();
       await housekeeping.stop();
