@@ -26,6 +26,7 @@ describe('the gateway process', function () {
       expect(config.server.url).to.equal('http://localhost:8080');
       expect(config.database).to.deep.equal({ client: 'sqlite', filename: './data/gateway.sqlite' });
       expect(config.logLevel).to.equal('info');
+      expect(config.workers.restoreConcurrency).to.equal(2);
     });
 
     it('reads PostgreSQL and SQLite database URLs', () => {
