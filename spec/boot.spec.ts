@@ -1,22 +1,27 @@
 import { expect } from 'chai';
 import { loadavg } from 'node:os';
-import type { Api } from './support/api.js';
 import { eventually } from './support/eventually.js';
 import { GatewayProcess, type LogLine } from './support/gateway-process.js';
 import { LatencyProbe } from './support/latency-probe.js';
 import { createPaired, emulatorEnv } from './support/paired.js';
 import { WaEmulator } from './support/whatsapp-emulator/index.js';
 
-/** Pairs every name through the API, `concurrency` at a time. */
-async function pairAll(api: Api, wa: WaEmulator, names: string[], phoneOf: (i: number) => string, concurrency: number) {
+/** Pairs every name through the gateway's API, `concurrency` at a time. */
+async function pairAll(gateway: GatewayProcess, wa: WaEmulator, names: string[], phoneOf: (i: number) => string, concurrency: number) {
   let next = 0;
   const lane = async () => {
     while (next < names.length) {
       const i = next++;
-      await createPaired(api, wa, names[i], phoneOf(i));
+      await createPaired(gateway.api(), wa, names[i], phoneOf(i));
     }
   };
-  await Promise.all(Array.from({ length: concurrency }, lane));
+  try {
+    await Promise.all(Array.from({ length: concurrency }, lane));
+  } catch (error) {
+    // A hook's failure is not followed by afterEach: say here what the gateway logged.
+    const errors = gateway.logs.filter((line) => line.level >= 50).map((line) => JSON.stringify(line));
+    throw new Error(`${(error as Error).message}\ngateway errors:\n${errors.join('\n')}\n${gateway.stderr.join('')}`);
+  }
 }
 
 /** Instances whose worker logged in to WhatsApp in this process. */
@@ -75,7 +80,7 @@ describe('boot with many stored instances', function () {
       await freshEmulator();
       env = { ...emulatorEnv(wa), SHUTDOWN_TIMEOUT_MS: '8000', RESTORE_CONCURRENCY: '2' };
       gateway = await start({ env });
-      await pairAll(gateway.api(), wa, names, (i) => `1555200${String(i).padStart(4, '0')}`, 4);
+      await pairAll(gateway, wa, names, (i) => `1555200${String(i).padStart(4, '0')}`, 4);
     });
     after(() => gateway?.removeData());
 
@@ -116,7 +121,7 @@ describe('boot with many stored instances', function () {
       const env = emulatorEnv(wa);
       gateway = await start({ env });
       const pairingStarted = Date.now();
-      await pairAll(gateway.api(), wa, names, (i) => `1555300${String(i).padStart(4, '0')}`, 4);
+      await pairAll(gateway, wa, names, (i) => `1555300${String(i).padStart(4, '0')}`, 4);
       console.log(`      paired 100 in ${Date.now() - pairingStarted} ms`);
       expect((await gateway.stop('SIGTERM')).code).to.equal(0);
 
