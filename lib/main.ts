@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig } from './config.js';
-import { startGateway, type Gateway } from './gateway.js';
+import type { Gateway } from './gateway.js';
 import { createLogger } from './logger.js';
 
 function configOrExit() {
@@ -52,7 +52,10 @@ function stopAndExit(gateway: Gateway): void {
   );
 }
 
-starting = startGateway(config, logger);
+logger.info({ pid: process.pid }, 'starting');
+// Loaded only now: importing the gateway's modules takes a noticeable part of
+// the start, during which a signal must already be handled.
+starting = import('./gateway.js').then(({ startGateway }) => startGateway(config, logger));
 await starting.catch((error: unknown) => {
   logger.fatal({ err: error }, 'could not start');
   process.exit(1);
