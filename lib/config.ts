@@ -31,6 +31,8 @@ export interface Config {
     stopTimeoutMs: number;
     youngGenerationMb: number;
     oldGenerationMb: number;
+    /** Workers started at the same time when the instances come back at boot. */
+    restoreConcurrency: number;
   };
   shutdownTimeoutMs: number;
   /** The store: the one owner of the database for instance workers. */
@@ -242,6 +244,7 @@ export function loadConfig(env: Env = process.env): Config {
       stopTimeoutMs: 0,
       youngGenerationMb: read.integer('WORKER_YOUNG_GENERATION_MB', 2, 1),
       oldGenerationMb: read.integer('WORKER_OLD_GENERATION_MB', 512, 32),
+      restoreConcurrency: read.integer('RESTORE_CONCURRENCY', 2, 1),
     },
     shutdownTimeoutMs: read.integer('SHUTDOWN_TIMEOUT_MS', 8_000, 1),
     store: {

@@ -8,9 +8,9 @@ import { repositories } from './db/repositories.js';
 import { Dispatcher } from './dispatcher/dispatcher.js';
 import { scheduleOutboxPruning } from './dispatcher/housekeeping.js';
 import { createApp } from './http/app.js';
-import { restoreAll } from './instances/connection.js';
 import { Lifecycle } from './instances/lifecycle.js';
 import { instanceObserver } from './instances/observer.js';
+import { restoreInstances } from './instances/restore.js';
 import type { Logger } from './logger.js';
 import { enabledSinks } from './sinks/enabled-sinks.js';
 import { SinkSupervisor } from './sinks/sink-supervisor.js';
@@ -32,8 +32,8 @@ export interface Gateway {
 
 /**
  * Opens the database (applying migrations), starts the sinks, the dispatcher,
- * the supervisor and the HTTP server, and restores the instances that were
- * connected.
+ * the supervisor and the HTTP server, then restores the instances that were
+ * connected, in the background.
  */
 export async function startGateway(config: Config, logger: Logger): Promise<Gateway> {
   const db = openDb(config.database);
@@ -72,6 +72,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
     { cron: outboxConfig.pruneCron, retentionHours: outboxConfig.retentionHours },
     logger,
   );
+  const observer = instanceObserver({ store, logger, events: dispatcher });
   const supervisor = new Supervisor({
     workerUrl: new URL('../workers/instance.js', import.meta.url),
     workerData: { logLevel: config.logLevel, whatsapp: config.whatsapp },
@@ -88,7 +89,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
     },
     stopTimeoutMs: config.workers.stopTimeoutMs,
     logger,
-    observer: instanceObserver({ store, logger, events: dispatcher }),
+    observer,
     store: (instanceId, request) => store.serve(instanceId, request),
   });
   const prepareMedia = (source: MediaSource) => cpu.prepareMedia(source);
@@ -106,20 +107,33 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
   logger.info({ port, url: config.server.url, version, sinks: sinks.sinkNames }, 'gateway listening');
 
   await dispatcher.publish(null, 'APPLICATION_STARTUP', { status: 'started', version, serverUrl: config.server.url });
-  const restored = await restoreAll(deps);
-  if (restored > 0) logger.info({ restored }, 'instances restored');
+  // In the background: the server answers while the instances come back, and
+  // a shutdown stops the restore from starting more workers.
+  const restoreAbort = new AbortController();
+  const restoring = restoreInstances(deps, {
+    concurrency: config.workers.restoreConcurrency,
+    signal: restoreAbort.signal,
+  }).then(
+    (summary) => {
+      if (summary.total > 0) logger.info(summary, 'instances restored');
+    },
+    (error: unknown) => logger.error({ err: error }, 'could not restore the instances'),
+  );
 
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
       logger.info('shutting down');
+      restoreAbort.abort();
       // Stop accepting first; idle keep-alive sockets would hold close() open.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       await supervisor.shutdown();
+      await restoring;
       server.closeAllConnections();
       await closed;
-      // What the workers wrote last is durable before the database closes.
+      // What the workers wrote and reported last (their final connection
+      // states included) is durable before the database closes.
       await store.drain();
       // What the workers reported last is committed before the sinks stop.
       await dispatcher.drain();

@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig } from './config.js';
-import { startGateway } from './gateway.js';
+import type { Gateway } from './gateway.js';
 import { createLogger } from './logger.js';
 
 function configOrExit() {
@@ -19,11 +19,9 @@ process.on('unhandledRejection', (reason) => {
   logger.error({ err: reason }, 'unhandled rejection');
 });
 
-const gateway = await startGateway(config, logger).catch((error: unknown) => {
-  logger.fatal({ err: error }, 'could not start');
-  process.exit(1);
-});
-
+// Installed before anything starts: a signal at any moment, even before the
+// server listens or while instances are being restored, ends in an orderly stop.
+let starting: Promise<Gateway> | undefined;
 let signalled = false;
 const shutdown = (signal: NodeJS.Signals) => {
   if (signalled) return;
@@ -35,6 +33,16 @@ const shutdown = (signal: NodeJS.Signals) => {
     process.exit(1);
   }, config.shutdownTimeoutMs);
   guard.unref();
+  if (!starting) process.exit(0);
+  // Before listening, the gateway first finishes starting, so that what it
+  // had begun (database, sinks, pool) is stopped the usual way. A failed
+  // start is reported below.
+  starting.then(stopAndExit, () => undefined);
+};
+process.on('SIGTERM', shutdown);
+process.on('SIGINT', shutdown);
+
+function stopAndExit(gateway: Gateway): void {
   gateway.stop().then(
     () => process.exit(0),
     (error: unknown) => {
@@ -42,6 +50,13 @@ const shutdown = (signal: NodeJS.Signals) => {
       process.exit(1);
     },
   );
-};
-process.on('SIGTERM', shutdown);
-process.on('SIGINT', shutdown);
+}
+
+logger.info({ pid: process.pid }, 'starting');
+// Loaded only now: importing the gateway's modules takes a noticeable part of
+// the start, during which a signal must already be handled.
+starting = import('./gateway.js').then(({ startGateway }) => startGateway(config, logger));
+await starting.catch((error: unknown) => {
+  logger.fatal({ err: error }, 'could not start');
+  process.exit(1);
+});

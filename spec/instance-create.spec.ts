@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { createServer, type AddressInfo } from 'node:net';
 import type { Api } from './support/api.js';
 import { API_KEY, GatewayProcess } from './support/gateway-process.js';
 import { HttpProxy } from './support/http-proxy.js';
@@ -308,5 +309,35 @@ describe('POST /instance/create and authentication', function () {
     expect(res.status).to.equal(201);
     expect(res.body.hash).to.match(/^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/);
     expect(API_KEY).not.to.equal(res.body.hash);
+  });
+});
+
+describe('POST /instance/create with qrcode when WhatsApp cannot be reached', function () {
+  this.timeout(30_000);
+  let gateway: GatewayProcess;
+
+  before(async () => {
+    // A port that was free a moment ago: nothing listens there.
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((resolve) => closed.close(resolve));
+    gateway = await GatewayProcess.start({
+      env: { WA_WEBSOCKET_URL: `ws://127.0.0.1:${port}/ws/chat`, WA_CONNECT_TIMEOUT_MS: '2000' },
+    });
+  });
+  after(async () => {
+    await gateway?.stop();
+    gateway?.removeData();
+  });
+
+  it('still creates the instance (201) and says in qrcode.message why there is no QR', async () => {
+    const api = gateway.api();
+    const res = await api.post('/instance/create', { instanceName: 'unreachable', qrcode: true });
+    expect(res.status).to.equal(201);
+    expect(res.body.qrcode).to.include({ pairingCode: null, code: null, base64: null, count: 0 });
+    expect(res.body.qrcode.message).to.match(/^WhatsApp connection failed: .*ECONNREFUSED/);
+    const [listed] = (await api.get('/instance/fetchInstances?instanceName=unreachable')).body;
+    expect(listed.name).to.equal('unreachable');
   });
 });

@@ -1,5 +1,8 @@
 import { expect } from 'chai';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig } from '../lib/config.js';
 import { eventually } from './support/eventually.js';
@@ -26,6 +29,7 @@ describe('the gateway process', function () {
       expect(config.server.url).to.equal('http://localhost:8080');
       expect(config.database).to.deep.equal({ client: 'sqlite', filename: './data/gateway.sqlite' });
       expect(config.logLevel).to.equal('info');
+      expect(config.workers.restoreConcurrency).to.equal(2);
     });
 
     it('reads PostgreSQL and SQLite database URLs', () => {
@@ -93,6 +97,41 @@ describe('the gateway process', function () {
   });
 
   describe('restart and shutdown', () => {
+    it('exits 0 on SIGTERM before the server listens, having stopped what it started', async () => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'gateway-spec-'));
+      const child = spawn(process.execPath, [MAIN], {
+        env: {
+          PATH: process.env.PATH ?? '',
+          AUTHENTICATION_API_KEY: 'k',
+          SERVER_PORT: '0',
+          SERVER_HOST: '127.0.0.1',
+          DATABASE_URL: `sqlite:${join(dataDir, 'gateway.sqlite')}`,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      try {
+        const messages: string[] = [];
+        let buffered = '';
+        child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+          const lines = (buffered + chunk).split('\n');
+          buffered = lines.pop() ?? '';
+          for (const line of lines) {
+            const { msg } = JSON.parse(line) as { msg: string };
+            messages.push(msg);
+            // The first line: the handlers are in place, nothing is loaded or listening yet.
+            if (msg === 'starting') child.kill('SIGTERM');
+          }
+        });
+        const [code, signal] = await new Promise<[number | null, string | null]>((resolve) => child.once('exit', (c, s) => resolve([c, s])));
+        expect({ code, signal }).to.deep.equal({ code: 0, signal: null });
+        expect(messages.indexOf('signal received')).to.be.below(messages.indexOf('gateway listening'));
+        expect(messages.at(-1)).to.equal('stopped');
+      } finally {
+        child.kill('SIGKILL');
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    });
+
     it('restores instances that were connecting, and exits 0 on SIGTERM within 10 s', async () => {
       let gateway = await GatewayProcess.start({ env: emulatorEnv(wa) });
       const api = gateway.api();

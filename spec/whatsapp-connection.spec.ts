@@ -54,6 +54,7 @@ describe('WhatsApp connection through the emulator', function () {
     const created = await api.post('/instance/create', { instanceName: 'pairing', qrcode: true });
     expect(created.status).to.equal(201);
     const qrcode = created.body.qrcode;
+    expect(qrcode, 'no failure message beside a QR').to.have.all.keys('pairingCode', 'code', 'base64', 'count');
     expect(qrcode.pairingCode).to.equal(null);
     expect(qrcode.count).to.equal(1);
     expect(qrcode.code).to.match(/^https:\/\/wa\.me\/settings\/linked_devices#2@/);

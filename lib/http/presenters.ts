@@ -6,7 +6,7 @@ import type { Instance } from '../db/instances.js';
 import type { ProxyConfig } from '../db/proxies.js';
 import type { Settings } from '../db/settings.js';
 import type { WebhookConfig } from '../db/webhooks.js';
-import type { QrView } from '../instances/connection.js';
+import type { FirstQrView } from '../instances/create.js';
 import type { InstanceSpec } from '../instances/spec.js';
 import type { WorkerState } from '../supervisor/supervisor.js';
 
@@ -50,7 +50,7 @@ export interface CreatedContext {
 }
 
 /** The 201 body of POST /instance/create. */
-export function createdView(instance: Instance, spec: InstanceSpec, qr: QrView | null, ctx: CreatedContext) {
+export function createdView(instance: Instance, spec: InstanceSpec, qr: FirstQrView | null, ctx: CreatedContext) {
   const business = instance.integration === 'WHATSAPP-BUSINESS';
   const webhookWaBusiness = business ? `${ctx.serverUrl}/webhook/meta` : null;
   const accessTokenWaBusiness = business ? ctx.waBusinessVerifyToken : '';

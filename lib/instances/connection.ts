@@ -140,18 +140,3 @@ export async function notifyWorker(
     throw error;
   }
 }
-
-/** At boot: start a worker for every instance the user left connected. */
-export async function restoreAll(deps: InstanceDeps): Promise<number> {
-  const instances = (await deps.repos.instances.listAutoConnect()).filter(
-    (instance) => instance.integration === 'WHATSAPP-BAILEYS',
-  );
-  const results = await Promise.allSettled(instances.map((instance) => deps.supervisor.start(instance)));
-  results.forEach((result, i) => {
-    // One instance failing to come back must not keep the others down.
-    if (result.status === 'rejected') {
-      deps.logger.error({ instance: instances[i].name, err: result.reason }, 'could not restore instance');
-    }
-  });
-  return results.filter((result) => result.status === 'fulfilled').length;
-}

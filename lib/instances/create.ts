@@ -1,10 +1,14 @@
 import { randomUUID } from 'node:crypto';
+import { TimeoutError } from '../actor/actor.js';
 import type { Instance } from '../db/instances.js';
 import type { ProxyConfig } from '../db/proxies.js';
 import { repositories } from '../db/repositories.js';
-import { conflict, invalid } from '../errors.js';
+import { conflict, DomainError, invalid } from '../errors.js';
 import { describeProxy } from '../proxy/agent.js';
 import { probeProxy } from '../proxy/probe.js';
+import { InstanceNotRunningError, ShuttingDownError } from '../supervisor/supervisor.js';
+import { WorkerCommandError, WorkerGoneError } from '../supervisor/worker-handle.js';
+import { connect, type ConnectionDeps, type QrView } from './connection.js';
 import type { InstanceDeps } from './deps.js';
 import type { InstanceSpec } from './spec.js';
 
@@ -71,4 +75,28 @@ async function createNow(deps: InstanceDeps, spec: InstanceSpec): Promise<Instan
   deps.logger.info({ instance: spec.name, integration: spec.integration }, 'instance created');
   await deps.events.publish(instance.name, 'INSTANCE_CREATE', { instanceName: instance.name, instanceId: instance.id });
   return instance;
+}
+
+/** The QR of a create with `qrcode: true`; without one, `message` says why. */
+export type FirstQrView = QrView & { message?: string };
+
+const NO_QR = { pairingCode: null, code: null, base64: null, count: 0 };
+
+/** Errors whose message is meant for the caller; anything else is a bug, not described. */
+const EXPLAINED = [WorkerCommandError, TimeoutError, WorkerGoneError, ShuttingDownError, InstanceNotRunningError, DomainError];
+
+/**
+ * Connects a new instance and returns its first QR. The instance exists
+ * whatever happens here, so a failure does not fail the create: it comes back
+ * as empty QR fields with the reason, and the caller can try /instance/connect.
+ */
+export async function firstQr(deps: ConnectionDeps, instance: Instance, number?: string): Promise<FirstQrView> {
+  try {
+    return (await connect(deps, instance, number)).qr ?? NO_QR;
+  } catch (error) {
+    const explained = EXPLAINED.some((kind) => error instanceof kind);
+    deps.logger.warn({ instance: instance.name, err: error }, 'connect after create failed');
+    const message = explained ? (error as Error).message : 'The connection could not be started (internal error)';
+    return { ...NO_QR, message };
+  }
 }

@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import * as connection from '../../instances/connection.js';
-import { createInstance } from '../../instances/create.js';
+import { createInstance, firstQr } from '../../instances/create.js';
 import { describeInstances } from '../../instances/listing.js';
 import { instanceSpecFrom } from '../../instances/spec.js';
 import {
@@ -28,16 +28,10 @@ export function instanceRoutes(deps: RouteDeps): Router {
   router.post('/create', auth.globalOnly, validate({ body: createInstanceBody }), async (ctx: AppContext) => {
     const spec = instanceSpecFrom(ctx.request.body as CreateInstanceBody);
     const instance = await createInstance(deps, spec);
-    let qr: connection.QrView | null = null;
-    if (spec.qrcode && instance.integration === 'WHATSAPP-BAILEYS') {
-      try {
-        qr = (await connection.connect(deps, instance, spec.number ?? undefined)).qr;
-      } catch (error) {
-        // The instance exists now; the client can ask for the QR with /instance/connect.
-        deps.logger.warn({ instance: instance.name, err: error }, 'connect after create failed');
-      }
-      qr ??= { pairingCode: null, code: null, base64: null, count: 0 };
-    }
+    const qr =
+      spec.qrcode && instance.integration === 'WHATSAPP-BAILEYS'
+        ? await firstQr(deps, instance, spec.number ?? undefined)
+        : null;
     const current = (await deps.repos.instances.findById(instance.id)) ?? instance;
     ctx.status = 201;
     ctx.body = createdView(current, spec, qr, {
