@@ -30,6 +30,7 @@ describe('a WhatsApp worker that dies', function () {
       SERVER_HOST: '127.0.0.1',
       DATABASE_URL: await prepareTestDatabase(dataDir),
       LOG_LEVEL: 'silent',
+      LOG_BAILEYS: 'silent',
     });
     gateway = await startGateway(config, createLogger('silent'));
     api = new Api(`http://127.0.0.1:${gateway.port}`, API_KEY);

@@ -46,6 +46,7 @@ describe('instance workers ended at random moments', function () {
       SERVER_HOST: '127.0.0.1',
       DATABASE_URL: await prepareTestDatabase(dataDir),
       LOG_LEVEL: 'silent',
+      LOG_BAILEYS: 'silent',
       // A stopping worker gets 1 ms to close before it is terminated.
       WORKER_STOP_TIMEOUT_MS: '1',
       WORKER_MAX_RESTARTS: '100000',
