@@ -1,46 +1,28 @@
 import { expect } from 'chai';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { loadConfig } from '../lib/config.js';
-import { startGateway, type Gateway } from '../lib/gateway.js';
-import { createLogger } from '../lib/logger.js';
-import { Api } from './support/api.js';
+import type { Gateway } from '../lib/gateway.js';
+import type { Api } from './support/api.js';
 import { eventually } from './support/eventually.js';
-import { API_KEY } from './support/gateway-process.js';
+import { startInProcess, type InProcessGateway } from './support/in-process-gateway.js';
 import { createPaired, emulatorEnv, stateOf, waitForState } from './support/paired.js';
-import { dropTestDatabase, prepareTestDatabase } from './support/test-database.js';
 import { WaEmulator } from './support/whatsapp-emulator/index.js';
 
 // In process, so that the test can make one worker thread crash from the inside.
 describe('a WhatsApp worker that dies', function () {
   this.timeout(60_000);
   let wa: WaEmulator;
+  let running: InProcessGateway;
   let gateway: Gateway;
   let api: Api;
-  let dataDir: string;
 
   before(async () => {
     wa = await WaEmulator.start({ media: false });
-    dataDir = mkdtempSync(join(tmpdir(), 'gateway-spec-'));
-    const config = loadConfig({
-      ...emulatorEnv(wa),
-      AUTHENTICATION_API_KEY: API_KEY,
-      SERVER_PORT: '0',
-      SERVER_HOST: '127.0.0.1',
-      DATABASE_URL: await prepareTestDatabase(dataDir),
-      LOG_LEVEL: 'silent',
-      LOG_BAILEYS: 'silent',
-    });
-    gateway = await startGateway(config, createLogger('silent'));
-    api = new Api(`http://127.0.0.1:${gateway.port}`, API_KEY);
+    running = await startInProcess(emulatorEnv(wa));
+    ({ gateway, api } = running);
   });
 
   after(async () => {
-    await gateway?.stop();
+    await running?.stop();
     await wa?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-    await dropTestDatabase(dataDir);
   });
 
   it('goes down cleanly, is restarted by the supervisor, and logs in again with the saved session, without a QR', async () => {

@@ -1,18 +1,13 @@
 import { expect } from 'chai';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { loadConfig } from '../lib/config.js';
-import { startGateway, type Gateway } from '../lib/gateway.js';
 import { openDb } from '../lib/db/knex.js';
-import { createLogger } from '../lib/logger.js';
+import type { Gateway } from '../lib/gateway.js';
 import type { FaultKind } from '../lib/supervisor/protocol.js';
 import type { InstanceRef } from '../lib/supervisor/supervisor.js';
-import { Api } from './support/api.js';
+import type { Api } from './support/api.js';
 import { eventually } from './support/eventually.js';
-import { API_KEY } from './support/gateway-process.js';
+import { startInProcess, type InProcessGateway } from './support/in-process-gateway.js';
 import { createPaired, emulatorEnv, stateOf, waitForState } from './support/paired.js';
-import { dropTestDatabase, prepareTestDatabase, testDatabaseConfig } from './support/test-database.js';
+import { testDatabaseConfig } from './support/test-database.js';
 import { WaEmulator } from './support/whatsapp-emulator/index.js';
 
 const ROUNDS = 200;
@@ -32,21 +27,14 @@ const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * ite
 describe('instance workers ended at random moments', function () {
   this.timeout(600_000);
   let wa: WaEmulator;
+  let running: InProcessGateway;
   let gateway: Gateway;
   let api: Api;
-  let dataDir: string;
 
   before(async () => {
     wa = await WaEmulator.start({ media: false });
-    dataDir = mkdtempSync(join(tmpdir(), 'gateway-spec-'));
-    const config = loadConfig({
+    running = await startInProcess({
       ...emulatorEnv(wa),
-      AUTHENTICATION_API_KEY: API_KEY,
-      SERVER_PORT: '0',
-      SERVER_HOST: '127.0.0.1',
-      DATABASE_URL: await prepareTestDatabase(dataDir),
-      LOG_LEVEL: 'silent',
-      LOG_BAILEYS: 'silent',
       // A stopping worker gets 1 ms to close before it is terminated.
       WORKER_STOP_TIMEOUT_MS: '1',
       WORKER_MAX_RESTARTS: '100000',
@@ -55,15 +43,12 @@ describe('instance workers ended at random moments', function () {
       // Small enough that an exhausted heap comes quickly, large enough for Baileys.
       WORKER_OLD_GENERATION_MB: '96',
     });
-    gateway = await startGateway(config, createLogger('silent'));
-    api = new Api(`http://127.0.0.1:${gateway.port}`, API_KEY);
+    ({ gateway, api } = running);
   });
 
   after(async () => {
-    await gateway?.stop();
+    await running?.stop();
     await wa?.stop();
-    await dropTestDatabase(dataDir);
-    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('survives 200 worker endings of every kind during traffic; the others stay open and nothing stored is torn', async () => {
@@ -142,7 +127,7 @@ describe('instance workers ended at random moments', function () {
     }, 10_000, 'every bystander message stored');
 
     // Nothing half-written: every stored key and message is whole JSON.
-    const db = openDb(await testDatabaseConfig(dataDir));
+    const db = openDb(await testDatabaseConfig(running.dataDir));
     try {
       const keys = (await db('auth_state').where({ instance_id: victim.id }).select('key', 'value')) as { key: string; value: string }[];
       expect(keys.length).to.be.above(0);

@@ -1,0 +1,44 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../lib/config.js';
+import { startGateway, type Gateway } from '../../lib/gateway.js';
+import { createLogger } from '../../lib/logger.js';
+import { Api } from './api.js';
+import { API_KEY } from './gateway-process.js';
+import { dropTestDatabase, prepareTestDatabase } from './test-database.js';
+
+/**
+ * The gateway inside the test process, for specs that must reach its
+ * supervisor (to end workers from the inside). Logs stay quiet.
+ */
+export interface InProcessGateway {
+  gateway: Gateway;
+  api: Api;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+export async function startInProcess(env: Record<string, string>): Promise<InProcessGateway> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'gateway-spec-'));
+  const config = loadConfig({
+    AUTHENTICATION_API_KEY: API_KEY,
+    SERVER_PORT: '0',
+    SERVER_HOST: '127.0.0.1',
+    DATABASE_URL: await prepareTestDatabase(dataDir),
+    LOG_LEVEL: 'silent',
+    LOG_BAILEYS: 'silent',
+    ...env,
+  });
+  const gateway = await startGateway(config, createLogger('silent'));
+  return {
+    gateway,
+    api: new Api(`http://127.0.0.1:${gateway.port}`, API_KEY),
+    dataDir,
+    stop: async () => {
+      await gateway.stop();
+      await dropTestDatabase(dataDir);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
