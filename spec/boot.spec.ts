@@ -29,9 +29,17 @@ function connectedInstances(gateway: GatewayProcess): Set<string> {
   return new Set(gateway.logs.filter((line) => line.msg === 'connected to WhatsApp').map((line) => String(line.instance)));
 }
 
+type Listed = { name: string; connectionStatus: string; workerState: string };
+
 async function waitAllOpen(gateway: GatewayProcess, names: string[], timeoutMs: number): Promise<void> {
   await eventually(() => names.every((name) => connectedInstances(gateway).has(name)), timeoutMs, `${names.length} logins`);
-  const listed = (await gateway.api().get('/instance/fetchInstances')).body as { name: string; connectionStatus: string; workerState: string }[];
+  // A worker's report reaches the instance row through the store's next commit, a moment after its log line.
+  let listed: Listed[] = [];
+  const allOpen = async () => {
+    listed = (await gateway.api().get('/instance/fetchInstances')).body as Listed[];
+    return names.every((name) => listed.some((i) => i.name === name && i.connectionStatus === 'open' && i.workerState === 'running'));
+  };
+  await eventually(allOpen, 2_000, 'every row open').catch(() => undefined);
   for (const name of names) {
     expect(listed.find((instance) => instance.name === name), name).to.include({ connectionStatus: 'open', workerState: 'running' });
   }
@@ -68,7 +76,7 @@ describe('boot with many stored instances', function () {
   });
   after(async () => {
     await gateway?.stop('SIGKILL');
-    gateway?.removeData();
+    await gateway?.removeData();
     await wa?.stop();
   });
 

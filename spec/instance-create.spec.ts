@@ -328,7 +328,7 @@ describe('POST /instance/create with qrcode when WhatsApp cannot be reached', fu
   });
   after(async () => {
     await gateway?.stop();
-    gateway?.removeData();
+    await gateway?.removeData();
   });
 
   it('still creates the instance (201) and says in qrcode.message why there is no QR', async () => {

@@ -70,8 +70,7 @@ export interface EventPayloads {
   INSTANCE_DELETE: InstanceNamed;
 }
 
-/** Every event name has its payload type: the compiler checks this line. */
-export type PayloadOf<E extends EventName> = EventPayloads[E];
+/** Every event name has its payload type, and nothing else has one: the compiler checks these lines. */
 type Complete = EventName extends keyof EventPayloads ? (keyof EventPayloads extends EventName ? true : never) : never;
 export const PAYLOADS_COVER_EVENTS: Complete = true;
 

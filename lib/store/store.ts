@@ -174,10 +174,6 @@ export class Store extends Actor<StoreMessage> {
     return new Promise<void>((resolve, reject) => this.tell({ type: 'drain', reply: { resolve, reject } }));
   }
 
-  get pendingWrites(): number {
-    return this.queue.length;
-  }
-
   protected receive(message: StoreMessage): void {
     switch (message.type) {
       case 'read':
