@@ -351,3 +351,17 @@ function whatsappFrom(read: Reader): WhatsAppConfig {
     baileysLogLevel: read.string('LOG_BAILEYS', 'error'),
   };
 }
+
+/**
+ * For entry points: the value `read` builds from the environment, or the
+ * process ends with status 1 after saying what is wrong with it.
+ */
+export function configuredOrExit<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\nSee the Configuration section of README.md.\n`);
+    process.exit(1);
+  }
+}

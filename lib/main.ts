@@ -1,18 +1,8 @@
-import { ConfigError, loadConfig } from './config.js';
+import { configuredOrExit, loadConfig } from './config.js';
 import type { Gateway } from './gateway.js';
 import { createLogger } from './logger.js';
 
-function configOrExit() {
-  try {
-    return loadConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`${error.message}\nSee the Configuration section of README.md.\n`);
-    process.exit(1);
-  }
-}
-
-const config = configOrExit();
+const config = configuredOrExit(() => loadConfig());
 const logger = createLogger(config.logLevel);
 
 process.on('unhandledRejection', (reason) => {

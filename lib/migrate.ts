@@ -1,23 +1,13 @@
 // `npm run migrate`: applies pending migrations to the database the server
 // would use (same DATABASE_URL; a relative SQLite path is taken from the
 // current directory, as the server does) without starting the server.
-import { ConfigError, databaseFromEnv, type DatabaseConfig } from './config.js';
+import { configuredOrExit, databaseFromEnv } from './config.js';
 import { migrate, openDb } from './db/knex.js';
 import { createLogger } from './logger.js';
 
 const logger = createLogger(process.env.LOG_LEVEL || 'info');
 
-function databaseOrExit(): DatabaseConfig {
-  try {
-    return databaseFromEnv();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`${error.message}\nSee the Configuration section of README.md.\n`);
-    process.exit(1);
-  }
-}
-
-const database = databaseOrExit();
+const database = configuredOrExit(() => databaseFromEnv());
 const db = openDb(database);
 try {
   const applied = await migrate(db);
