@@ -1,5 +1,5 @@
 import type { WASocket } from '@whiskeysockets/baileys';
-import type { Settings } from '../lib/db/settings.js';
+import type { Settings } from '../lib/instance-config/settings.js';
 import type { Emit } from '../lib/events/payloads.js';
 import type { Logger } from '../lib/logger.js';
 

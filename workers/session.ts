@@ -1,7 +1,8 @@
 import { DisconnectReason, jidNormalizedUser, type ConnectionState, type WASocket } from '@whiskeysockets/baileys';
+import { backoffDelay } from '../lib/backoff.js';
 import type { ConnectionPatch, ConnectionStatus } from '../lib/db/instances.js';
-import type { ProxyConfig } from '../lib/db/proxies.js';
-import { DEFAULT_SETTINGS, type Settings } from '../lib/db/settings.js';
+import type { ProxyConfig } from '../lib/instance-config/proxy.js';
+import { DEFAULT_SETTINGS, type Settings } from '../lib/instance-config/settings.js';
 import type { EventName } from '../lib/events/names.js';
 import type { EventPayloads } from '../lib/events/payloads.js';
 import type { Logger } from '../lib/logger.js';
@@ -357,9 +358,7 @@ export class Session {
 
   private scheduleReconnect(): void {
     const { reconnectBaseMs, reconnectMaxMs } = this.data.whatsapp;
-    const ceiling = Math.min(reconnectMaxMs, reconnectBaseMs * 2 ** Math.min(this.failures - 1, 20));
-    // Equal jitter, so that instances cut off together do not all return together.
-    const delay = Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+    const delay = backoffDelay(this.failures, { baseMs: reconnectBaseMs, maxMs: reconnectMaxMs, jitter: 0.5 });
     this.logger.info({ delayMs: delay, failures: this.failures }, 'reconnecting');
     this.reconnectTimer = setTimeout(() => void this.open(), delay);
   }

@@ -7,8 +7,8 @@ import makeWASocket, {
 } from '@whiskeysockets/baileys';
 import type { Agent as HttpsAgent } from 'node:https';
 import type { WhatsAppConfig } from '../lib/config.js';
-import type { ProxyConfig } from '../lib/db/proxies.js';
-import type { Settings } from '../lib/db/settings.js';
+import type { ProxyConfig } from '../lib/instance-config/proxy.js';
+import type { Settings } from '../lib/instance-config/settings.js';
 import type { Logger } from '../lib/logger.js';
 import { proxyAgent } from '../lib/proxy/agent.js';
 

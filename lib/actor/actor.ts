@@ -1,12 +1,14 @@
+import { DomainError } from '../errors.js';
+
 /** The reply half of a request sent to an actor: settle it exactly once. */
 export interface Reply<T> {
   resolve(value: T): void;
   reject(error: Error): void;
 }
 
-export class TimeoutError extends Error {
+export class TimeoutError extends DomainError {
   constructor(what: string, ms: number) {
-    super(`${what} timed out after ${ms} ms`);
+    super('unavailable', `${what} timed out after ${ms} ms`);
     this.name = 'TimeoutError';
   }
 }

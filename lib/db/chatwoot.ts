@@ -1,26 +1,7 @@
 import type { Knex } from 'knex';
+import type { ChatwootConfig } from '../instance-config/chatwoot.js';
 import { InstanceConfigTable } from './instance-config-table.js';
 import { bool, jsonOr, str, strOrNull, type Row } from './rows.js';
-
-export interface ChatwootConfig {
-  enabled: boolean;
-  accountId: string;
-  token: string;
-  url: string;
-  nameInbox: string;
-  signMsg: boolean;
-  signDelimiter: string | null;
-  number: string | null;
-  reopenConversation: boolean;
-  conversationPending: boolean;
-  mergeBrazilContacts: boolean;
-  importContacts: boolean;
-  importMessages: boolean;
-  daysLimitImportMessages: number;
-  organization: string | null;
-  logo: string | null;
-  ignoreJids: string[];
-}
 
 export function chatwootRepository(db: Knex): InstanceConfigTable<ChatwootConfig> {
   return new InstanceConfigTable<ChatwootConfig>(

@@ -1,15 +1,7 @@
 import type { Knex } from 'knex';
 import type { EventName } from '../events/names.js';
+import type { EventIntegration, EventIntegrationKind } from '../instance-config/event-integration.js';
 import { bool, jsonOr, nowIso, type Row } from './rows.js';
-
-/** Destinations configured per instance with just a switch and an event filter. */
-export const EVENT_INTEGRATION_KINDS = ['rabbitmq', 'sqs', 'nats', 'websocket'] as const;
-export type EventIntegrationKind = (typeof EVENT_INTEGRATION_KINDS)[number];
-
-export interface EventIntegration {
-  enabled: boolean;
-  events: EventName[];
-}
 
 export interface StoredEventIntegration extends EventIntegration {
   kind: EventIntegrationKind;

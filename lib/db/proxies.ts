@@ -1,18 +1,7 @@
 import type { Knex } from 'knex';
-import type { PROXY_PROTOCOLS } from '../schemas/common.js';
+import type { ProxyConfig, ProxyProtocol } from '../instance-config/proxy.js';
 import { InstanceConfigTable } from './instance-config-table.js';
 import { bool, str, type Row } from './rows.js';
-
-export type ProxyProtocol = (typeof PROXY_PROTOCOLS)[number];
-
-export interface ProxyConfig {
-  enabled: boolean;
-  host: string;
-  port: string;
-  protocol: ProxyProtocol;
-  username: string;
-  password: string;
-}
 
 export function proxyRepository(db: Knex): InstanceConfigTable<ProxyConfig> {
   return new InstanceConfigTable<ProxyConfig>(

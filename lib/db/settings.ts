@@ -1,26 +1,7 @@
 import type { Knex } from 'knex';
 import { InstanceConfigTable } from './instance-config-table.js';
+import type { Settings } from '../instance-config/settings.js';
 import { bool, str, type Row } from './rows.js';
-
-export interface Settings {
-  rejectCall: boolean;
-  msgCall: string;
-  groupsIgnore: boolean;
-  alwaysOnline: boolean;
-  readMessages: boolean;
-  readStatus: boolean;
-  syncFullHistory: boolean;
-}
-
-export const DEFAULT_SETTINGS: Settings = {
-  rejectCall: false,
-  msgCall: '',
-  groupsIgnore: false,
-  alwaysOnline: false,
-  readMessages: false,
-  readStatus: false,
-  syncFullHistory: false,
-};
 
 export function settingsRepository(db: Knex): InstanceConfigTable<Settings> {
   return new InstanceConfigTable<Settings>(
@@ -45,13 +26,4 @@ export function settingsRepository(db: Knex): InstanceConfigTable<Settings> {
       syncFullHistory: bool(r.sync_full_history),
     }),
   );
-}
-
-/** The settings after a partial update: fields not given keep their value. */
-export function mergeSettings(current: Settings, patch: Partial<Settings>): Settings {
-  const merged = { ...current };
-  for (const key of Object.keys(DEFAULT_SETTINGS) as (keyof Settings)[]) {
-    if (patch[key] !== undefined) (merged as Record<keyof Settings, unknown>)[key] = patch[key];
-  }
-  return merged;
 }

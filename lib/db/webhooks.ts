@@ -1,18 +1,8 @@
 import type { Knex } from 'knex';
 import type { EventName } from '../events/names.js';
+import type { WebhookConfig } from '../instance-config/webhook.js';
 import { InstanceConfigTable } from './instance-config-table.js';
 import { bool, jsonOr, str, strOrNull, type Row } from './rows.js';
-
-export interface WebhookConfig {
-  enabled: boolean;
-  url: string;
-  headers: Record<string, string>;
-  byEvents: boolean;
-  base64: boolean;
-  events: EventName[];
-  /** When set, each delivery is signed with HMAC-SHA256 over the body. */
-  secret: string | null;
-}
 
 export function webhookRepository(db: Knex): InstanceConfigTable<WebhookConfig> {
   return new InstanceConfigTable<WebhookConfig>(

@@ -1,9 +1,9 @@
 // Which destinations want an event, and how each is addressed: the rules of
 // the contract's Events section (URL suffix, exchange, queue and subject names).
 import type { EventsConfig } from '../config.js';
-import type { EventIntegration, EventIntegrationKind } from '../db/event-integrations.js';
+import type { EventIntegration, EventIntegrationKind } from '../instance-config/event-integration.js';
 import type { SinkName } from '../db/outbox.js';
-import type { WebhookConfig } from '../db/webhooks.js';
+import type { WebhookConfig } from '../instance-config/webhook.js';
 import { payloadName, type EventName } from '../events/names.js';
 import type { EventPayloads } from '../events/payloads.js';
 import type { Delivery, EnvelopeOf } from '../sinks/delivery.js';

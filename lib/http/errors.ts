@@ -1,23 +1,10 @@
 import { STATUS_CODES } from 'node:http';
+import { DomainError } from '../errors.js';
 
-/** An error with a status and the messages the client sees, in the contract's format. */
-export class HttpError extends Error {
-  readonly messages: string[];
-  constructor(
-    readonly status: number,
-    messages: string | string[],
-  ) {
-    const list = Array.isArray(messages) ? messages : [messages];
-    super(list.join('; '));
-    this.name = 'HttpError';
-    this.messages = list;
-  }
-}
-
-export const badRequest = (messages: string | string[]) => new HttpError(400, messages);
-export const unauthorized = () => new HttpError(401, 'Unauthorized');
-export const forbidden = (messages: string | string[]) => new HttpError(403, messages);
-export const notFound = (messages: string | string[]) => new HttpError(404, messages);
+export const badRequest = (messages: string | string[]) => new DomainError('invalid', messages);
+export const unauthorized = () => new DomainError('unauthorized', 'Unauthorized');
+export const forbidden = (messages: string | string[]) => new DomainError('forbidden', messages);
+export const notFound = (messages: string | string[]) => new DomainError('not-found', messages);
 
 export const instanceNotFound = (name: string) => notFound(`The "${name}" instance does not exist`);
 

@@ -1,8 +1,11 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsPkg from 'ajv-formats';
-import type { Context, Next } from 'koa';
+import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
+import type { Next } from 'koa';
 import type {} from 'koa-body';
+import type { AppContext } from './auth.js';
 import { badRequest } from './errors.js';
+import { isPlainObject, withoutBlanks, type SchemaNode } from './blanks.js';
 
 // ajv-formats ships CommonJS with the plugin on `default`.
 const addFormats = addFormatsPkg as unknown as (ajv: Ajv) => Ajv;
@@ -11,7 +14,8 @@ const addFormats = addFormatsPkg as unknown as (ajv: Ajv) => Ajv;
 //  x-rule     the rule in words, appended to the field name ("must be a port number (1-65535)")
 //  x-message  the whole message, for rules the contract words itself ("Invalid integration")
 //  x-when     the condition under which a conditional rule applies ("when msgCall is given")
-const ANNOTATIONS = ['x-rule', 'x-message', 'x-when'];
+//  x-blank-disables  on an object: fields whose blank value turns its `enabled` off (lib/http/blanks.ts)
+const ANNOTATIONS = ['x-rule', 'x-message', 'x-when', 'x-blank-disables'];
 
 function newAjv(coerceTypes: boolean): Ajv {
   // strictRequired is off because conditional rules (`then: {required}`) name
@@ -129,36 +133,66 @@ export function compileText<T>(schema: object): ValidateFunction<T> {
   return textAjv.compile<T>(schema);
 }
 
+type ObjectSchema = Exclude<JSONSchema, boolean>;
+
 export interface RouteSchemas {
-  body?: object;
-  params?: object;
-  query?: object;
+  body?: ObjectSchema;
+  params?: ObjectSchema;
+  query?: ObjectSchema;
 }
+
+type Parsed<S, K extends keyof RouteSchemas> = S extends { [P in K]: infer T } ? (T extends ObjectSchema ? FromSchema<T> : never) : undefined;
+
+/** What a route handler is given: each part typed from its schema, after validation. */
+export interface ValidRequest<S extends RouteSchemas> {
+  body: Parsed<S, 'body'>;
+  query: Parsed<S, 'query'>;
+  params: Parsed<S, 'params'>;
+  /** Dotted paths of the body fields the client sent as "" or null (they were removed as unset). */
+  blank: ReadonlySet<string>;
+}
+
+export type Handler<S extends RouteSchemas> = (ctx: AppContext, request: ValidRequest<S>) => Promise<void> | void;
 
 /**
  * Validates body, path params and query of a route against its schemas,
- * compiled once when the route is declared. The first failing part answers
- * 400 with every message for that part.
+ * compiled once when the route is declared, then calls the handler with the
+ * typed values. The first failing part answers 400 with every message for
+ * that part. Blank values ("" or null) in the body and query are removed
+ * first: clients send them for every field a user left empty.
  */
-export function validate(schemas: RouteSchemas) {
+export function validate<S extends RouteSchemas>(schemas: S, handler: Handler<S>): (ctx: AppContext) => Promise<void>;
+export function validate<S extends RouteSchemas>(schemas: S): (ctx: AppContext, next: Next) => Promise<void>;
+export function validate<S extends RouteSchemas>(schemas: S, handler?: Handler<S>) {
   const params = schemas.params ? compileText(schemas.params) : undefined;
   const query = schemas.query ? compileText(schemas.query) : undefined;
   const body = schemas.body ? compileBody(schemas.body) : undefined;
-  return async function validateRequest(ctx: Context & { params?: Record<string, string> }, next: Next) {
+  return async function validateRequest(ctx: AppContext, next?: Next): Promise<void> {
+    const request = { body: undefined, query: undefined, params: undefined, blank: new Set<string>() } as {
+      body: unknown;
+      query: unknown;
+      params: unknown;
+      blank: Set<string>;
+    };
     if (params) {
       const value = { ...(ctx.params ?? {}) };
       if (!params(value)) throw badRequest(formatErrors(params.errors));
-      ctx.params = value;
+      request.params = value;
     }
     if (query) {
-      const value: Record<string, unknown> = { ...ctx.query };
+      const value: Record<string, unknown> = withoutBlanks({ ...ctx.query }, schemas.query as SchemaNode, '', new Set());
       if (!query(value)) throw badRequest(formatErrors(query.errors));
+      request.query = value;
       ctx.state.query = value;
     }
     if (body) {
-      const value: unknown = ctx.request.body ?? {};
+      const raw: unknown = ctx.request.body ?? {};
+      const value = isPlainObject(raw) ? withoutBlanks(raw, schemas.body as SchemaNode, '', request.blank) : raw;
       if (!body(value)) throw badRequest(formatErrors(body.errors));
+      request.body = value;
+      ctx.request.body = value as typeof ctx.request.body;
     }
-    await next();
+    if (handler) await handler(ctx, request as ValidRequest<S>);
+    else await next?.();
   };
 }

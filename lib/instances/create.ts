@@ -1,13 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { TimeoutError } from '../actor/actor.js';
 import type { Instance } from '../db/instances.js';
-import type { ProxyConfig } from '../db/proxies.js';
+import type { ProxyConfig } from '../instance-config/proxy.js';
 import { repositories } from '../db/repositories.js';
 import { conflict, DomainError, invalid } from '../errors.js';
 import { describeProxy } from '../proxy/agent.js';
 import { probeProxy } from '../proxy/probe.js';
-import { InstanceNotRunningError, ShuttingDownError } from '../supervisor/supervisor.js';
-import { WorkerCommandError, WorkerGoneError } from '../supervisor/worker-handle.js';
 import { connect, type ConnectionDeps, type QrView } from './connection.js';
 import type { InstanceDeps } from './deps.js';
 import type { InstanceSpec } from './spec.js';
@@ -82,8 +79,6 @@ export type FirstQrView = QrView & { message?: string };
 
 const NO_QR = { pairingCode: null, code: null, base64: null, count: 0 };
 
-/** Errors whose message is meant for the caller; anything else is a bug, not described. */
-const EXPLAINED = [WorkerCommandError, TimeoutError, WorkerGoneError, ShuttingDownError, InstanceNotRunningError, DomainError];
 
 /**
  * Connects a new instance and returns its first QR. The instance exists
@@ -94,7 +89,8 @@ export async function firstQr(deps: ConnectionDeps, instance: Instance, number?:
   try {
     return (await connect(deps, instance, number)).qr ?? NO_QR;
   } catch (error) {
-    const explained = EXPLAINED.some((kind) => error instanceof kind);
+    // Only the gateway's own errors are described; anything else is a fault, not explained.
+    const explained = error instanceof DomainError && error.kind !== 'internal';
     deps.logger.warn({ instance: instance.name, err: error }, 'connect after create failed');
     const message = explained ? (error as Error).message : 'The connection could not be started (internal error)';
     return { ...NO_QR, message };

@@ -1,7 +1,26 @@
 import type { Knex } from 'knex';
 import type { Instance } from '../db/instances.js';
-import type { InstanceListing } from '../http/presenters.js';
+import type { StoredEventIntegration } from '../db/event-integrations.js';
+import type { StoredConfig } from '../db/instance-config-table.js';
+import type { ChatwootConfig } from '../instance-config/chatwoot.js';
+import type { EventIntegrationKind } from '../instance-config/event-integration.js';
+import type { ProxyConfig } from '../instance-config/proxy.js';
+import type { Settings } from '../instance-config/settings.js';
+import type { WebhookConfig } from '../instance-config/webhook.js';
+import type { WorkerState } from '../supervisor/supervisor.js';
 import type { InstanceDeps } from './deps.js';
+
+/** An instance with everything fetchInstances shows of it. */
+export interface InstanceListing {
+  instance: Instance;
+  workerState: WorkerState;
+  settings?: StoredConfig<Settings>;
+  proxy?: StoredConfig<ProxyConfig>;
+  webhook?: StoredConfig<WebhookConfig>;
+  chatwoot?: StoredConfig<ChatwootConfig>;
+  integrations: Map<EventIntegrationKind, StoredEventIntegration>;
+  counts: { Message: number; Contact: number; Chat: number };
+}
 
 type Counts = InstanceListing['counts'];
 

@@ -2,7 +2,7 @@ import type { Agent } from 'node:http';
 import { HttpProxyAgent } from 'http-proxy-agent';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import { SocksProxyAgent } from 'socks-proxy-agent';
-import type { ProxyConfig } from '../db/proxies.js';
+import type { ProxyConfig } from '../instance-config/proxy.js';
 
 /** The proxy as a URL, credentials percent-encoded. Contains the password: never log it. */
 export function proxyUrl(proxy: Pick<ProxyConfig, 'protocol' | 'host' | 'port' | 'username' | 'password'>): string {

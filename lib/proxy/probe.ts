@@ -1,6 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import type { ProxyConfig } from '../db/proxies.js';
+import type { ProxyConfig } from '../instance-config/proxy.js';
 import { proxyAgent } from './agent.js';
 
 export type ProbeResult = { ok: true; status: number; body: string } | { ok: false; reason: string };

@@ -1,6 +1,7 @@
 // Schema fragments shared by more than one route. Plain data, `as const` so that
 // request types can be derived from them with json-schema-to-ts.
 import { EVENT_LIST } from '../events/names.js';
+import { PROXY_PROTOCOL_NAMES } from '../instance-config/proxy.js';
 
 // Limits below match the columns values are stored in (migrations/): PostgreSQL
 // refuses a longer string or a larger integer, SQLite would store it; the
@@ -9,14 +10,20 @@ import { EVENT_LIST } from '../events/names.js';
 /** Largest value of an `integer` column. */
 export const INTEGER_COLUMN_MAX = 2_147_483_647;
 
-export const INSTANCE_NAME_PATTERN = '^[A-Za-z0-9._-]+$';
+/**
+ * Evolution accepts any name, spaces and accents included, and users have such
+ * instances. Refused is only what cannot travel as one URL path segment: a
+ * slash (or a backslash, which URL parsers read as one), a control character,
+ * and the dot segments "." and "..", which URL normalisation removes.
+ */
+export const INSTANCE_NAME_PATTERN = '^(?!\\.{1,2}$)[^/\\\\\\u0000-\\u001F\\u007F]+$';
 
 export const instanceName = {
   type: 'string',
   minLength: 1,
   maxLength: 100,
   pattern: INSTANCE_NAME_PATTERN,
-  'x-rule': 'may contain only letters, digits, "-", "_" and "."',
+  'x-rule': 'must be usable as one URL path segment: no "/", "\\" or control characters, and not "." or ".."',
 } as const;
 
 /** Path params of every `/<resource>/<action>/:instanceName` route. */
@@ -57,21 +64,10 @@ export const port = {
   'x-rule': 'must be a port number (1-65535)',
 } as const;
 
-export const PROXY_PROTOCOLS = ['http', 'https', 'socks4', 'socks5'] as const;
-
 export const proxyProtocol = {
   type: 'string',
-  enum: PROXY_PROTOCOLS,
+  enum: PROXY_PROTOCOL_NAMES,
 } as const;
-
-export const SETTINGS_FIELDS = [
-  'rejectCall',
-  'groupsIgnore',
-  'alwaysOnline',
-  'readMessages',
-  'readStatus',
-  'syncFullHistory',
-] as const;
 
 export const settingsProperties = {
   rejectCall: { type: 'boolean' },

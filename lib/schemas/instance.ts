@@ -20,19 +20,26 @@ export type Integration = (typeof INTEGRATIONS)[number];
 
 export const CHATWOOT_REQUIRED = ['chatwootAccountId', 'chatwootToken', 'chatwootUrl'] as const;
 
-const CHATWOOT_FIELDS = [
-  ...CHATWOOT_REQUIRED,
+/** Text fields that, once given, mean the client is configuring Chatwoot. */
+const CHATWOOT_TEXT_FIELDS = [...CHATWOOT_REQUIRED, 'chatwootNameInbox', 'chatwootOrganization', 'chatwootLogo'] as const;
+
+/** Switches that mean the same when turned on; false is their default, as good as unset. */
+const CHATWOOT_SWITCHES = [
   'chatwootSignMsg',
   'chatwootReopenConversation',
   'chatwootConversationPending',
   'chatwootImportContacts',
   'chatwootImportMessages',
   'chatwootMergeBrazilContacts',
-  'chatwootDaysLimitImportMessages',
-  'chatwootNameInbox',
-  'chatwootOrganization',
-  'chatwootLogo',
 ] as const;
+
+/** Empty fields never get here (lib/http/blanks.ts), so a blank form does not configure Chatwoot. */
+const configuresChatwoot = {
+  anyOf: [
+    ...CHATWOOT_TEXT_FIELDS.map((field) => ({ required: [field] })),
+    ...CHATWOOT_SWITCHES.map((field) => ({ required: [field], properties: { [field]: { const: true } } })),
+  ],
+};
 
 const digits = {
   type: 'string',
@@ -104,7 +111,7 @@ export const createInstanceBody = {
       then: { required: ['number', 'businessId'], 'x-when': 'when integration is WHATSAPP-BUSINESS' },
     },
     {
-      if: { anyOf: CHATWOOT_FIELDS.map((field) => ({ required: [field] })) },
+      if: configuresChatwoot,
       then: { required: CHATWOOT_REQUIRED, 'x-when': 'when Chatwoot is configured' },
     },
   ],

@@ -4,6 +4,8 @@ import { port, proxyProtocol } from './common.js';
 export const setProxyBody = {
   type: 'object',
   required: ['enabled'],
+  // An empty host or port means no proxy (lib/http/blanks.ts).
+  'x-blank-disables': ['host', 'port'],
   properties: {
     enabled: { type: 'boolean' },
     host: { type: 'string', minLength: 1, maxLength: 255 },

@@ -8,6 +8,8 @@ export const setWebhookBody = {
     webhook: {
       ...webhookObject,
       required: ['enabled'],
+      // An empty url switches the webhook off (lib/http/blanks.ts).
+      'x-blank-disables': ['url'],
       if: { properties: { enabled: { const: true } } },
       then: { required: ['url'], 'x-when': 'when enabled is true' },
     },

@@ -1,4 +1,5 @@
 import amqp, { type ChannelModel, type ConfirmChannel } from 'amqplib';
+import { backoffDelay } from '../backoff.js';
 import type { Logger } from '../logger.js';
 import type { RabbitmqDelivery } from './delivery.js';
 import { delivered, errorText, retry, type DeliveryOutcome, type Sink } from './sink.js';
@@ -10,6 +11,9 @@ interface Link {
   declared: Set<string>;
 }
 
+
+/** Waits between connection attempts while the broker is down. */
+const RECONNECT_BACKOFF = { baseMs: 250, maxMs: 30_000, jitter: 0 };
 /** Hides credentials of an amqp:// URI for logs. */
 function safeUri(uri: string): string {
   return uri.replace(/\/\/[^@/]*@/, '//***@');
@@ -84,8 +88,7 @@ export class RabbitmqSink implements Sink<'rabbitmq'> {
       return link;
     } catch (error) {
       this.failures += 1;
-      const backoff = Math.min(30_000, 250 * 2 ** Math.min(this.failures - 1, 10));
-      this.nextConnectAt = Date.now() + backoff;
+      this.nextConnectAt = Date.now() + backoffDelay(this.failures, RECONNECT_BACKOFF);
       throw error;
     }
   }

@@ -1,3 +1,5 @@
+import { backoffDelay } from '../backoff.js';
+
 export interface RetryPolicyOptions {
   maxAttempts: number;
   baseMs: number;
@@ -17,7 +19,6 @@ export function nextAttempt(
   random: () => number = Math.random,
 ): RetryDecision {
   if (!retryable || attempts >= options.maxAttempts) return { dead: true };
-  const ceiling = Math.min(options.maxMs, options.baseMs * 2 ** Math.min(attempts - 1, 30));
   // At least a tenth of the ceiling, so that a burst of failures does not spin.
-  return { dead: false, delayMs: Math.round(ceiling * (0.1 + 0.9 * random())) };
+  return { dead: false, delayMs: backoffDelay(attempts, { baseMs: options.baseMs, maxMs: options.maxMs, jitter: 0.9 }, random) };
 }

@@ -4,8 +4,8 @@
 // supervisor binds every request to the id of the worker's instance.
 import type { ChatPatch } from '../db/chats.js';
 import type { ContactPatch } from '../db/contacts.js';
-import type { ProxyConfig } from '../db/proxies.js';
-import type { Settings } from '../db/settings.js';
+import type { ProxyConfig } from '../instance-config/proxy.js';
+import type { Settings } from '../instance-config/settings.js';
 import type { MessageRecord } from '../messages/types.js';
 
 /** Reads: answered straight from the database. */

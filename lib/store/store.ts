@@ -1,12 +1,14 @@
 import type { Knex } from 'knex';
 import { Actor, type Reply } from '../actor/actor.js';
+import { backoffDelay, type Backoff } from '../backoff.js';
 import { AuthStateRepository } from '../db/auth-state.js';
 import { ChatRepository } from '../db/chats.js';
 import { ContactRepository } from '../db/contacts.js';
 import { InstanceRepository, type ConnectionPatch } from '../db/instances.js';
 import { MessageRepository } from '../db/messages.js';
 import { proxyRepository } from '../db/proxies.js';
-import { DEFAULT_SETTINGS, settingsRepository } from '../db/settings.js';
+import { settingsRepository } from '../db/settings.js';
+import { DEFAULT_SETTINGS } from '../instance-config/settings.js';
 import { webhookRepository } from '../db/webhooks.js';
 import type { Logger } from '../logger.js';
 import {
@@ -17,7 +19,7 @@ import {
   type StoreResults,
   type StoreWrite,
 } from './protocol.js';
-import { isTransient, retryDelay } from './transient.js';
+import { isTransient } from './transient.js';
 
 /** What the main thread itself records about an instance (connection changes). */
 export type InstanceStateWrite = { kind: 'instance-state'; patch: ConnectionPatch; autoConnect?: boolean };
@@ -148,8 +150,11 @@ export class Store extends Actor<StoreMessage> {
   private retryTimer: NodeJS.Timeout | undefined;
   private drainWaiters: Reply<void>[] = [];
 
+  private readonly retryBackoff: Backoff;
+
   constructor(private readonly options: StoreOptions) {
     super();
+    this.retryBackoff = { baseMs: options.retryBaseMs, maxMs: options.retryMaxMs, jitter: 0.5 };
   }
 
   /** Serves one request of the worker of `instanceId`. */
@@ -202,7 +207,7 @@ export class Store extends Actor<StoreMessage> {
     const attempt = (n: number): Promise<unknown> =>
       readHandler(read)(this.options.db, instanceId, read).catch(async (error: unknown) => {
         if (!isTransient(error) || n >= this.options.maxAttempts) throw error;
-        await sleep(retryDelay(n, this.options.retryBaseMs, this.options.retryMaxMs));
+        await sleep(backoffDelay(n, this.retryBackoff));
         return attempt(n + 1);
       });
     attempt(1).then(reply.resolve, (error: unknown) => reply.reject(new StoreRefusedError(read.kind, error)));
@@ -264,7 +269,7 @@ export class Store extends Actor<StoreMessage> {
       this.attempt = 0;
       return this.refuse(batch, error);
     }
-    const delayMs = retryDelay(this.attempt, this.options.retryBaseMs, this.options.retryMaxMs);
+    const delayMs = backoffDelay(this.attempt, this.retryBackoff);
     this.options.logger.warn({ err: error, attempt: this.attempt, delayMs, writes: batch.length }, 'database busy, retrying the commit');
     this.retryTimer = setTimeout(() => this.tell({ type: 'retry-due' }), delayMs);
   }

@@ -27,9 +27,3 @@ export function isTransient(error: unknown): boolean {
   if (name === 'KnexTimeoutError') return true;
   return /SQLITE_BUSY|database is locked|Connection terminated/.test(error.message);
 }
-
-/** Delay before the n-th retry (1-based): doubling from baseMs up to maxMs, with equal jitter. */
-export function retryDelay(attempt: number, baseMs: number, maxMs: number, random = Math.random): number {
-  const ceiling = Math.min(maxMs, baseMs * 2 ** Math.min(attempt - 1, 20));
-  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
-}

@@ -1,3 +1,5 @@
+import { backoffDelay } from '../backoff.js';
+
 export interface RestartPolicyOptions {
   /** Crashes tolerated inside the window; one more and the instance stays down. */
   maxRestarts: number;
@@ -25,10 +27,8 @@ export class RestartPolicy {
     this.crashes = this.crashes.filter((at) => now - at < this.options.windowMs);
     this.crashes.push(now);
     if (this.crashes.length > this.options.maxRestarts) return { restart: false };
-    const exponential = this.options.backoffBaseMs * 2 ** (this.crashes.length - 1);
-    const ceiling = Math.min(this.options.backoffMaxMs, exponential);
-    // Equal jitter: at least half the backoff, never more than all of it.
-    return { restart: true, delayMs: Math.round(ceiling / 2 + (this.random() * ceiling) / 2) };
+    const backoff = { baseMs: this.options.backoffBaseMs, maxMs: this.options.backoffMaxMs, jitter: 0.5 };
+    return { restart: true, delayMs: backoffDelay(this.crashes.length, backoff, this.random) };
   }
 
   /** An explicit restart through the API forgives earlier crashes. */

@@ -4,6 +4,7 @@ import type { EventName } from '../events/names.js';
 import type { EventPayloads } from '../events/payloads.js';
 import type { Logger } from '../logger.js';
 import { Actor, type Reply } from '../actor/actor.js';
+import { DomainError } from '../errors.js';
 import type { StoreRequest } from '../store/protocol.js';
 import type { FaultKind, ResultOf, SharedWorkerData, WorkerCommand, WorkerData } from './protocol.js';
 import { RestartPolicy, type RestartPolicyOptions } from './restart-policy.js';
@@ -27,19 +28,19 @@ export interface SupervisorObserver {
   crashed(instance: InstanceRef, detail: { error?: string; exitCode: number; restartInMs: number | null }): void;
 }
 
-export class InstanceNotRunningError extends Error {
+export class InstanceNotRunningError extends DomainError {
   constructor(
     readonly instance: string,
     readonly state: WorkerState,
   ) {
-    super(`the "${instance}" instance has no running connection (worker ${state})`);
+    super('not-connected', `The "${instance}" instance is not connected`);
     this.name = 'InstanceNotRunningError';
   }
 }
 
-export class ShuttingDownError extends Error {
+export class ShuttingDownError extends DomainError {
   constructor() {
-    super('the gateway is shutting down');
+    super('unavailable', 'the gateway is shutting down');
     this.name = 'ShuttingDownError';
   }
 }

@@ -1,22 +1,23 @@
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { TimeoutError } from '../actor/actor.js';
+import { DomainError } from '../errors.js';
 import type { StoreRequest } from '../store/protocol.js';
 import type { FaultKind, FromWorker, RefusalCode, ResultOf, ToWorker, WorkerCommand, WorkerData } from './protocol.js';
 
 /** A command the worker received and refused (bad state, unknown jid, ...). */
-export class WorkerCommandError extends Error {
+export class WorkerCommandError extends DomainError {
   constructor(
     message: string,
     readonly code: RefusalCode,
   ) {
-    super(message);
+    super(code, message);
     this.name = 'WorkerCommandError';
   }
 }
 
-export class WorkerGoneError extends Error {
+export class WorkerGoneError extends DomainError {
   constructor(instance: string) {
-    super(`the worker of "${instance}" stopped before answering`);
+    super('unavailable', `the worker of "${instance}" stopped before answering`);
     this.name = 'WorkerGoneError';
   }
 }

@@ -1,41 +1,42 @@
 import Router from '@koa/router';
-import type { EventIntegrationKind } from '../../db/event-integrations.js';
-import type { EventName } from '../../events/names.js';
+import { eventIntegrationFromSet, eventIntegrationView, type BrokerKind } from '../../instance-config/event-integration.js';
 import { instanceParams } from '../../schemas/common.js';
-import { setEventIntegrationBody, type EventIntegrationValue } from '../../schemas/event-integration.js';
-import { instanceOf, type AppContext } from '../auth.js';
-import { eventIntegrationView, respondJson } from '../presenters.js';
+import { setEventIntegrationBody } from '../../schemas/event-integration.js';
+import { instanceOf } from '../auth.js';
+import { respondJson } from '../presenters.js';
 import type { RouteDeps } from '../route-deps.js';
 import { validate } from '../validate.js';
 
 /** `/rabbitmq`, `/sqs` and `/nats` set/find: the same routes for each kind. */
-export function eventIntegrationRoutes(deps: RouteDeps, kind: Exclude<EventIntegrationKind, 'websocket'>): Router {
+export function eventIntegrationRoutes(deps: RouteDeps, kind: BrokerKind): Router {
   const router = new Router({ prefix: `/${kind}` });
   const { auth } = deps;
 
   router.post(
     '/set/:instanceName',
     auth.instanceAccess,
-    validate({ params: instanceParams, body: setEventIntegrationBody(kind) }),
-    async (ctx: AppContext) => {
+    validate({ params: instanceParams, body: setEventIntegrationBody(kind) }, async (ctx, { body }) => {
       const instance = instanceOf(ctx);
-      const body = (ctx.request.body as Record<string, EventIntegrationValue>)[kind];
-      const value = { enabled: body.enabled, events: [...(body.events ?? [])] as EventName[] };
+      const value = eventIntegrationFromSet(body[kind]);
       await deps.repos.eventIntegrations.save(instance.id, kind, value);
       deps.events.forget(instance.name);
       const stored = await deps.repos.eventIntegrations.find(instance.id, kind);
       respondJson(ctx, { ...eventIntegrationView(value), createdAt: stored?.createdAt, updatedAt: stored?.updatedAt, instanceId: instance.id }, 201);
-    },
+    }),
   );
 
-  router.get('/find/:instanceName', auth.instanceAccess, validate({ params: instanceParams }), async (ctx: AppContext) => {
-    const instance = instanceOf(ctx);
-    const stored = await deps.repos.eventIntegrations.find(instance.id, kind);
-    respondJson(
-      ctx,
-      stored ? { ...eventIntegrationView(stored), createdAt: stored.createdAt, updatedAt: stored.updatedAt, instanceId: instance.id } : null,
-    );
-  });
+  router.get(
+    '/find/:instanceName',
+    auth.instanceAccess,
+    validate({ params: instanceParams }, async (ctx) => {
+      const instance = instanceOf(ctx);
+      const stored = await deps.repos.eventIntegrations.find(instance.id, kind);
+      respondJson(
+        ctx,
+        stored ? { ...eventIntegrationView(stored), createdAt: stored.createdAt, updatedAt: stored.updatedAt, instanceId: instance.id } : null,
+      );
+    }),
+  );
 
   return router;
 }

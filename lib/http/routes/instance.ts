@@ -9,8 +9,6 @@ import {
   fetchInstancesQuery,
   instanceParams,
   setPresenceBody,
-  type CreateInstanceBody,
-  type SetPresenceBody,
 } from '../../schemas/instance.js';
 import { instanceOf, type AppContext } from '../auth.js';
 import { instanceNotFound } from '../errors.js';
@@ -23,10 +21,9 @@ const success = (message: string) => ({ status: 'SUCCESS', error: false, respons
 export function instanceRoutes(deps: RouteDeps): Router {
   const router = new Router({ prefix: '/instance' });
   const { auth } = deps;
-  const params = validate({ params: instanceParams });
 
-  router.post('/create', auth.globalOnly, validate({ body: createInstanceBody }), async (ctx: AppContext) => {
-    const spec = instanceSpecFrom(ctx.request.body as CreateInstanceBody);
+  router.post('/create', auth.globalOnly, validate({ body: createInstanceBody }, async (ctx, { body }) => {
+    const spec = instanceSpecFrom(body);
     const instance = await createInstance(deps, spec);
     const qr =
       spec.qrcode && instance.integration === 'WHATSAPP-BAILEYS'
@@ -38,10 +35,9 @@ export function instanceRoutes(deps: RouteDeps): Router {
       serverUrl: deps.config.server.url,
       waBusinessVerifyToken: deps.config.waBusiness.verifyToken,
     });
-  });
+  }));
 
-  router.get('/fetchInstances', auth.anyKey, validate({ query: fetchInstancesQuery }), async (ctx: AppContext) => {
-    const query = ctx.state.query as { instanceName?: string; instanceId?: string };
+  router.get('/fetchInstances', auth.anyKey, validate({ query: fetchInstancesQuery }, async (ctx, { query }) => {
     const caller = ctx.state.caller;
     const global = caller?.kind === 'global';
     let instances = await deps.repos.instances.list({ name: query.instanceName, id: query.instanceId });
@@ -50,55 +46,66 @@ export function instanceRoutes(deps: RouteDeps): Router {
     if (global && query.instanceName !== undefined && instances.length === 0) throw instanceNotFound(query.instanceName);
     const listings = await describeInstances(deps, instances);
     ctx.body = listings.map((listing) => instanceListingView(listing, global, deps.config.server.url));
-  });
+  }));
 
   router.get(
     '/connect/:instanceName',
     auth.instanceAccess,
-    validate({ params: instanceParams, query: connectQuery }),
-    async (ctx: AppContext) => {
+    validate({ params: instanceParams, query: connectQuery }, async (ctx, { query }) => {
       const instance = instanceOf(ctx);
-      const number = (ctx.state.query as { number?: string }).number;
-      const view = await connection.connect(deps, instance, number);
+      const view = await connection.connect(deps, instance, query.number);
       ctx.body = view.qr ?? { instance: { instanceName: instance.name, state: view.state } };
-    },
+    }),
   );
 
-  router.get('/connectionState/:instanceName', auth.instanceAccess, params, async (ctx: AppContext) => {
-    const instance = instanceOf(ctx);
-    const workerState = await deps.supervisor.state(instance);
-    ctx.body = { instance: { instanceName: instance.name, state: instance.connectionStatus, workerState } };
-  });
+  // Routes that take nothing but the instance in their path.
+  const byName = (handler: (ctx: AppContext) => Promise<void>) => validate({ params: instanceParams }, handler);
 
-  const restart = async (ctx: AppContext) => {
+  router.get(
+    '/connectionState/:instanceName',
+    auth.instanceAccess,
+    byName(async (ctx) => {
+      const instance = instanceOf(ctx);
+      const workerState = await deps.supervisor.state(instance);
+      ctx.body = { instance: { instanceName: instance.name, state: instance.connectionStatus, workerState } };
+    }),
+  );
+
+  const restart = byName(async (ctx) => {
     const instance = instanceOf(ctx);
     await connection.restart(deps, instance);
     const current = (await deps.repos.instances.findById(instance.id)) ?? instance;
     ctx.body = { instance: { instanceName: current.name, state: current.connectionStatus } };
-  };
-  router.post('/restart/:instanceName', auth.instanceAccess, params, restart);
-  router.put('/restart/:instanceName', auth.instanceAccess, params, restart);
-
-  router.delete('/logout/:instanceName', auth.instanceAccess, params, async (ctx: AppContext) => {
-    await connection.logout(deps, instanceOf(ctx));
-    ctx.body = success('Instance logged out');
   });
+  router.post('/restart/:instanceName', auth.instanceAccess, restart);
+  router.put('/restart/:instanceName', auth.instanceAccess, restart);
 
-  router.delete('/delete/:instanceName', auth.instanceAccess, params, async (ctx: AppContext) => {
-    await connection.remove(deps, instanceOf(ctx));
-    ctx.body = success('Instance deleted');
-  });
+  router.delete(
+    '/logout/:instanceName',
+    auth.instanceAccess,
+    byName(async (ctx) => {
+      await connection.logout(deps, instanceOf(ctx));
+      ctx.body = success('Instance logged out');
+    }),
+  );
+
+  router.delete(
+    '/delete/:instanceName',
+    auth.instanceAccess,
+    byName(async (ctx) => {
+      await connection.remove(deps, instanceOf(ctx));
+      ctx.body = success('Instance deleted');
+    }),
+  );
 
   router.post(
     '/setPresence/:instanceName',
     auth.instanceAccess,
-    validate({ params: instanceParams, body: setPresenceBody }),
-    async (ctx: AppContext) => {
-      const { presence, number } = ctx.request.body as SetPresenceBody;
-      await connection.setPresence(deps, instanceOf(ctx), presence, number);
+    validate({ params: instanceParams, body: setPresenceBody }, async (ctx, { body }) => {
+      await connection.setPresence(deps, instanceOf(ctx), body.presence, body.number);
       ctx.status = 201;
-      ctx.body = { presence };
-    },
+      ctx.body = { presence: body.presence };
+    }),
   );
 
   return router;

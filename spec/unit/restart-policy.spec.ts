@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { RestartPolicy } from '../lib/supervisor/restart-policy.js';
+import { RestartPolicy } from '../../lib/supervisor/restart-policy.js';
 
 describe('RestartPolicy', () => {
   const options = { maxRestarts: 3, windowMs: 1_000, backoffBaseMs: 100, backoffMaxMs: 300 };

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { Lifecycle } from '../lib/instances/lifecycle.js';
-import { isTransient, retryDelay } from '../lib/store/transient.js';
+import { Lifecycle } from '../../lib/instances/lifecycle.js';
+import { isTransient } from '../../lib/store/transient.js';
 
 const coded = (code: string, message = 'x') => Object.assign(new Error(message), { code });
 
@@ -15,13 +15,6 @@ describe('store retry rules', () => {
     expect(isTransient(coded('SQLITE_CONSTRAINT', 'FOREIGN KEY constraint failed'))).to.equal(false);
     expect(isTransient(coded('23503'))).to.equal(false);
     expect(isTransient('not an error')).to.equal(false);
-  });
-
-  it('backs off by doubling, with equal jitter, up to the ceiling', () => {
-    expect(retryDelay(1, 50, 5_000, () => 0)).to.equal(25);
-    expect(retryDelay(1, 50, 5_000, () => 1)).to.equal(50);
-    expect(retryDelay(3, 50, 5_000, () => 1)).to.equal(200);
-    expect(retryDelay(30, 50, 5_000, () => 1)).to.equal(5_000);
   });
 });
 
