@@ -17,7 +17,7 @@ export function emulatorEnv(wa: WaEmulator): Record<string, string> {
 }
 
 export async function stateOf(api: Api, name: string): Promise<{ state: string; workerState: string }> {
-  return (await api.get(`/instance/connectionState/${name}`)).body.instance;
+  return (await api.get(`/instance/connectionState/${encodeURIComponent(name)}`)).body.instance;
 }
 
 export async function waitForState(api: Api, name: string, state: string, timeoutMs = 10_000): Promise<void> {
