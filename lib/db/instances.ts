@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
-import type { Integration } from '../schemas/instance.js';
+import type { Integration } from '../instances/integration.js';
 import { bool, nowIso, strOrNull, type Row } from './rows.js';
 
 export type ConnectionStatus = 'open' | 'close' | 'connecting';

@@ -1,7 +1,7 @@
 import type { Instance } from '../db/instances.js';
 import { invalid, notConnected, notFound } from '../errors.js';
 import { InstanceNotRunningError } from '../supervisor/supervisor.js';
-import type { Presence } from '../supervisor/protocol.js';
+import type { Presence } from '../messages/presence.js';
 import type { InstanceDeps } from './deps.js';
 
 /** The QR as clients receive it: raw string, PNG data URL, refresh count, pairing code. */

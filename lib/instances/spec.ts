@@ -5,7 +5,8 @@ import { proxyFromCreate, type ProxyConfig } from '../instance-config/proxy.js';
 import { settingsFromCreate, type Settings } from '../instance-config/settings.js';
 import { webhookFromCreate, type WebhookConfig } from '../instance-config/webhook.js';
 import { digitsOnly } from '../phone-number.js';
-import type { CreateInstanceBody, Integration } from '../schemas/instance.js';
+import type { CreateInstanceBody } from '../schemas/instance.js';
+import type { Integration } from './integration.js';
 
 /** A validated create request, flat and nested forms merged (nested wins). */
 export interface InstanceSpec {

@@ -1,4 +1,6 @@
 import type { FromSchema } from 'json-schema-to-ts';
+import { INTEGRATIONS } from '../instances/integration.js';
+import { CHAT_PRESENCES, PRESENCES } from '../messages/presence.js';
 import {
   events,
   headers,
@@ -15,8 +17,6 @@ import {
   webhookObject,
 } from './common.js';
 
-export const INTEGRATIONS = ['WHATSAPP-BAILEYS', 'WHATSAPP-BUSINESS'] as const;
-export type Integration = (typeof INTEGRATIONS)[number];
 
 export const CHATWOOT_REQUIRED = ['chatwootAccountId', 'chatwootToken', 'chatwootUrl'] as const;
 
@@ -132,10 +132,6 @@ export const connectQuery = {
   properties: { number: digits },
 } as const;
 
-export const PRESENCES = ['available', 'unavailable', 'composing', 'recording', 'paused'] as const;
-
-/** Presences shown in one chat (typing, recording); the others are the account's. */
-export const CHAT_PRESENCES = ['composing', 'recording', 'paused'] as const;
 
 export const setPresenceBody = {
   type: 'object',

@@ -4,10 +4,9 @@ import type { WhatsAppConfig } from '../config.js';
 import type { ConnectionPatch, ConnectionStatus } from '../db/instances.js';
 import type { EventMessage } from '../events/payloads.js';
 import type { MessageKey, MessageRecord, NumberCheck, SendRequest } from '../messages/types.js';
-import type { PRESENCES } from '../schemas/instance.js';
+import type { Presence } from '../messages/presence.js';
 import type { StoreRequest } from '../store/protocol.js';
 
-export type Presence = (typeof PRESENCES)[number];
 
 /** Configuration every worker gets, whatever its instance. */
 export interface SharedWorkerData {
