@@ -53,8 +53,8 @@ export function createdView(instance: Instance, spec: InstanceSpec, qr: FirstQrV
   };
 }
 
-/** Adds the row bookkeeping fields Evolution includes in nested objects. */
-function withRow<T extends object>(instanceId: string, stored: { createdAt: string; updatedAt: string }, value: T) {
+/** Adds the row bookkeeping fields Evolution includes in stored configuration. */
+export function withRow<T extends object>(instanceId: string, stored: { createdAt: string; updatedAt: string }, value: T) {
   return { ...value, createdAt: stored.createdAt, updatedAt: stored.updatedAt, instanceId };
 }
 

@@ -3,7 +3,7 @@ import { eventIntegrationFromSet, eventIntegrationView, type BrokerKind } from '
 import { instanceParams } from '../../schemas/common.js';
 import { setEventIntegrationBody } from '../../schemas/event-integration.js';
 import { instanceOf } from '../auth.js';
-import { respondJson } from '../presenters.js';
+import { respondJson, withRow } from '../presenters.js';
 import type { RouteDeps } from '../route-deps.js';
 import { validate } from '../validate.js';
 
@@ -31,10 +31,7 @@ export function eventIntegrationRoutes(deps: RouteDeps, kind: BrokerKind): Route
     validate({ params: instanceParams }, async (ctx) => {
       const instance = instanceOf(ctx);
       const stored = await deps.repos.eventIntegrations.find(instance.id, kind);
-      respondJson(
-        ctx,
-        stored ? { ...eventIntegrationView(stored), createdAt: stored.createdAt, updatedAt: stored.updatedAt, instanceId: instance.id } : null,
-      );
+      respondJson(ctx, stored ? withRow(instance.id, stored, eventIntegrationView(stored)) : null);
     }),
   );
 

@@ -5,7 +5,7 @@ import { assertProxyWorks } from '../../instances/create.js';
 import { instanceParams } from '../../schemas/common.js';
 import { setProxyBody } from '../../schemas/proxy.js';
 import { instanceOf } from '../auth.js';
-import { respondJson } from '../presenters.js';
+import { respondJson, withRow } from '../presenters.js';
 import type { RouteDeps } from '../route-deps.js';
 import { validate } from '../validate.js';
 
@@ -33,12 +33,7 @@ export function proxyRoutes(deps: RouteDeps): Router {
     validate({ params: instanceParams }, async (ctx) => {
       const instance = instanceOf(ctx);
       const stored = await deps.repos.proxies.find(instance.id);
-      respondJson(
-        ctx,
-        stored
-          ? { ...proxyView(stored.value, true), createdAt: stored.createdAt, updatedAt: stored.updatedAt, instanceId: instance.id }
-          : null,
-      );
+      respondJson(ctx, stored ? withRow(instance.id, stored, proxyView(stored.value, true)) : null);
     }),
   );
 

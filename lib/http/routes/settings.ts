@@ -4,7 +4,7 @@ import { notifyWorker } from '../../instances/connection.js';
 import { instanceParams } from '../../schemas/common.js';
 import { setSettingsBody } from '../../schemas/settings.js';
 import { instanceOf } from '../auth.js';
-import { respondJson } from '../presenters.js';
+import { respondJson, withRow } from '../presenters.js';
 import type { RouteDeps } from '../route-deps.js';
 import { validate } from '../validate.js';
 
@@ -31,10 +31,7 @@ export function settingsRoutes(deps: RouteDeps): Router {
     validate({ params: instanceParams }, async (ctx) => {
       const instance = instanceOf(ctx);
       const stored = await deps.repos.settings.find(instance.id);
-      respondJson(
-        ctx,
-        stored ? { ...settingsView(stored.value), createdAt: stored.createdAt, updatedAt: stored.updatedAt, instanceId: instance.id } : null,
-      );
+      respondJson(ctx, stored ? withRow(instance.id, stored, settingsView(stored.value)) : null);
     }),
   );
 

@@ -4,7 +4,7 @@ import { notifyWorker } from '../../instances/connection.js';
 import { instanceParams } from '../../schemas/common.js';
 import { setWebhookBody } from '../../schemas/webhook.js';
 import { instanceOf } from '../auth.js';
-import { respondJson } from '../presenters.js';
+import { respondJson, withRow } from '../presenters.js';
 import type { RouteDeps } from '../route-deps.js';
 import { validate } from '../validate.js';
 
@@ -34,10 +34,7 @@ export function webhookRoutes(deps: RouteDeps): Router {
     validate({ params: instanceParams }, async (ctx) => {
       const instance = instanceOf(ctx);
       const stored = await deps.repos.webhooks.find(instance.id);
-      respondJson(
-        ctx,
-        stored ? { ...webhookView(stored.value), createdAt: stored.createdAt, updatedAt: stored.updatedAt, instanceId: instance.id } : null,
-      );
+      respondJson(ctx, stored ? withRow(instance.id, stored, webhookView(stored.value)) : null);
     }),
   );
 
