@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { RowCodec } from './row-codec.js';
 import { nowIso, type Row } from './rows.js';
 
 export interface StoredConfig<T> {
@@ -9,16 +10,21 @@ export interface StoredConfig<T> {
 
 /**
  * A table holding at most one configuration row per instance (settings, proxy,
- * webhook, Chatwoot). Each repository supplies the mapping between its row and
- * its domain value; reading, upserting and removing are the same for all.
+ * webhook, Chatwoot), its columns mapped to the value by a codec; reading,
+ * upserting and removing are the same for all.
  */
 export class InstanceConfigTable<T> {
+  private readonly toRow: (value: T) => Row;
+  private readonly fromRow: (row: Row) => T;
+
   constructor(
     private readonly db: Knex,
     private readonly table: string,
-    private readonly toRow: (value: T) => Row,
-    private readonly fromRow: (row: Row) => T,
-  ) {}
+    codec: RowCodec<T>,
+  ) {
+    this.toRow = codec.toRow;
+    this.fromRow = codec.fromRow;
+  }
 
   async find(instanceId: string): Promise<StoredConfig<T> | undefined> {
     const row = (await this.db(this.table).where({ instance_id: instanceId }).first()) as Row | undefined;

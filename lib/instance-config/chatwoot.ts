@@ -26,6 +26,27 @@ export interface ChatwootConfig {
 
 export const DEFAULT_DAYS_LIMIT_IMPORT_MESSAGES = 60;
 
+/** Every field with its type: how a configuration is stored (lib/db/row-codec.ts). */
+export const CHATWOOT_TEMPLATE: Readonly<ChatwootConfig> = Object.freeze({
+  enabled: false,
+  accountId: '',
+  token: '',
+  url: '',
+  nameInbox: '',
+  signMsg: false,
+  signDelimiter: null,
+  number: null,
+  reopenConversation: false,
+  conversationPending: false,
+  mergeBrazilContacts: false,
+  importContacts: false,
+  importMessages: false,
+  daysLimitImportMessages: DEFAULT_DAYS_LIMIT_IMPORT_MESSAGES,
+  organization: null,
+  logo: null,
+  ignoreJids: [],
+});
+
 const withoutTrailingSlash = (url: string) => url.replace(/\/+$/, '');
 
 /** Create takes Chatwoot as flat `chatwoot*` fields; the schema requires account, token and url together. */

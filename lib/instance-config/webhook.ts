@@ -17,6 +17,17 @@ export interface WebhookConfig {
   secret: string | null;
 }
 
+/** Every field with its type: how a webhook is stored (lib/db/row-codec.ts). */
+export const WEBHOOK_TEMPLATE: Readonly<WebhookConfig> = Object.freeze({
+  enabled: false,
+  url: '',
+  headers: {},
+  byEvents: false,
+  base64: false,
+  events: [],
+  secret: null,
+});
+
 /** Create accepts `webhook: {...}` and flat `webhook*` fields; the nested form wins. */
 export function webhookFromCreate(body: CreateInstanceBody): WebhookConfig | null {
   const nested = body.webhook ?? {};

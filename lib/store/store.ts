@@ -6,10 +6,8 @@ import { ChatRepository } from '../db/chats.js';
 import { ContactRepository } from '../db/contacts.js';
 import { InstanceRepository, type ConnectionPatch } from '../db/instances.js';
 import { MessageRepository } from '../db/messages.js';
-import { proxyRepository } from '../db/proxies.js';
-import { settingsRepository } from '../db/settings.js';
 import { DEFAULT_SETTINGS } from '../instance-config/settings.js';
-import { webhookRepository } from '../db/webhooks.js';
+import { configTables } from '../db/config-tables.js';
 import type { Logger } from '../logger.js';
 import {
   isWrite,
@@ -37,11 +35,8 @@ const READS: ReadHandlers = {
   'auth-load': async (db, id) => ({ creds: await new AuthStateRepository(db).creds(id) }),
   'keys-get': async (db, id, read) => ({ found: await new AuthStateRepository(db).keys(id, read.keys) }),
   'config-load': async (db, id) => {
-    const [settings, proxy, webhook] = await Promise.all([
-      settingsRepository(db).find(id),
-      proxyRepository(db).find(id),
-      webhookRepository(db).find(id),
-    ]);
+    const tables = configTables(db);
+    const [settings, proxy, webhook] = await Promise.all([tables.settings.find(id), tables.proxies.find(id), tables.webhooks.find(id)]);
     return {
       settings: settings?.value ?? DEFAULT_SETTINGS,
       proxy: proxy?.value ?? null,
