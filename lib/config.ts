@@ -20,6 +20,14 @@ export interface Config {
   };
   apiKey: string;
   database: DatabaseConfig;
+  /** Evolution's name for this installation, shown by GET / and in fetchInstances. */
+  clientName: string;
+  /** Meta app settings the Evolution manager reads from POST /verify-creds; null when unset. */
+  facebook: {
+    appId: string | null;
+    configId: string | null;
+    userToken: string | null;
+  };
   logLevel: string;
   workers: {
     maxRestarts: number;
@@ -234,6 +242,12 @@ export function loadConfig(env: Env = process.env): Config {
       'set it to a long random string; clients send it in the "apikey" header',
     ),
     database: databaseFrom(read, read.string('DATABASE_URL', '')),
+    clientName: read.string('DATABASE_CONNECTION_CLIENT_NAME', 'evolution'),
+    facebook: {
+      appId: read.string('FACEBOOK_APP_ID', '') || null,
+      configId: read.string('FACEBOOK_CONFIG_ID', '') || null,
+      userToken: read.string('FACEBOOK_USER_TOKEN', '') || null,
+    },
     logLevel: read.string('LOG_LEVEL', 'info'),
     workers: {
       maxRestarts: read.integer('WORKER_MAX_RESTARTS', 5, 0),

@@ -13,6 +13,7 @@ import type { Emit } from '../lib/events/payloads.js';
 import type { Logger } from '../lib/logger.js';
 import type { MessageRecord } from '../lib/messages/types.js';
 import { messageRecord, statusName } from './message-record.js';
+import type { RecentIds } from './recent-ids.js';
 import type { WorkerStore } from './worker-store.js';
 
 const MEDIA_TYPES = new Set(['imageMessage', 'videoMessage', 'audioMessage', 'documentMessage', 'stickerMessage', 'documentWithCaptionMessage']);
@@ -32,6 +33,8 @@ export interface InboundContext {
   wantsBase64(): boolean;
   /** Ids of messages this worker sent itself: their echo is not a new message. */
   sentIds: Set<string>;
+  /** Ids of messages sent through the API, whose status changes also go out as send.message.update. */
+  sentByApi: RecentIds;
   store: WorkerStore;
   logger: Logger;
   emit: Emit;
@@ -139,6 +142,7 @@ async function onUpdate(context: InboundContext, updates: { key: WAMessage['key'
         context.store.record({ kind: 'message-status', key: { id: key.id, remoteJid: key.remoteJid, fromMe: Boolean(key.fromMe) }, status });
       }
       context.emit('MESSAGES_UPDATE', { ...base, messageId: key.id, status });
+      if (key.fromMe && context.sentByApi.has(key.id)) context.emit('SEND_MESSAGE_UPDATE', { ...base, messageId: key.id, status });
     }
     if ('message' in update && update.message === null) {
       // Deleted for everyone by its sender.

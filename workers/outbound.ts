@@ -6,6 +6,7 @@ import { CommandError } from './command-error.js';
 import { baileysContent, quotedMessage } from './content.js';
 import { needsNumberCheck, toJid } from './jid.js';
 import { messageRecord } from './message-record.js';
+import type { RecentIds } from './recent-ids.js';
 import type { WorkerStore } from './worker-store.js';
 
 /** How long a "this number is on WhatsApp" answer is reused. */
@@ -19,6 +20,8 @@ export interface OutboundContext {
   instanceId: string;
   store: WorkerStore;
   sentIds: Set<string>;
+  /** Ids of messages sent through the API: their status changes are send.message.update too. */
+  sentByApi: RecentIds;
   /** Resolves once the Signal state the sends so far used is durable. */
   keysDurable(): Promise<void>;
   logger: Logger;
@@ -47,6 +50,7 @@ export class Outbound {
     const sent = await socket.sendMessage(jid, content, { quoted: quotedMessage(request.options) });
     if (!sent) throw new CommandError('whatsapp-error', `WhatsApp did not accept the message to ${jid}`);
     this.remember(sent.key.id ?? '');
+    this.context.sentByApi.add(sent.key.id);
     const record = messageRecord(sent, this.context.instanceId);
     this.context.store.record({ kind: 'messages-upsert', records: [record] });
     this.context.store.record({ kind: 'chats-upsert', chats: [{ remoteJid: jid, lastMessageTimestamp: record.messageTimestamp }] });

@@ -5,6 +5,7 @@ import type { ProxyConfig } from '../lib/instance-config/proxy.js';
 import { DEFAULT_SETTINGS, type Settings } from '../lib/instance-config/settings.js';
 import type { EventName } from '../lib/events/names.js';
 import type { EventPayloads } from '../lib/events/payloads.js';
+import { statusInstanceEvent } from '../lib/events/status-instance.js';
 import type { Logger } from '../lib/logger.js';
 import { describeProxy } from '../lib/proxy/agent.js';
 import type { ConnectResult, FromWorker, WorkerData } from '../lib/supervisor/protocol.js';
@@ -15,9 +16,13 @@ import { attachInboundHandlers } from './inbound.js';
 import { Outbound } from './outbound.js';
 import { CommandError } from './command-error.js';
 import { toJid } from './jid.js';
+import { RecentIds } from './recent-ids.js';
 import { createSocket } from './socket-factory.js';
 import type { StoreClient } from './store-client.js';
 import { WorkerStore } from './worker-store.js';
+
+/** Messages sent through the API whose receipts are still reported as send.message.update. */
+const SENT_BY_API_KEPT = 10_000;
 
 type Waiter = { resolve(result: ConnectResult): void; reject(error: Error): void };
 
@@ -74,6 +79,7 @@ export class Session {
   private closing = false;
   private ownerJid: string | null = null;
   private readonly sentIds = new Set<string>();
+  private readonly sentByApi = new RecentIds(SENT_BY_API_KEPT);
   private readonly writes: WorkerStore;
   readonly outbound: Outbound;
 
@@ -89,6 +95,7 @@ export class Session {
       instanceId: data.instanceId,
       store: this.writes,
       sentIds: this.sentIds,
+      sentByApi: this.sentByApi,
       keysDurable: () => this.auth.durable(),
       logger,
       emit: (event, payload) => this.emit(event, payload),
@@ -262,6 +269,7 @@ export class Session {
       settings: () => this.settings,
       wantsBase64: () => this.webhookBase64,
       sentIds: this.sentIds,
+      sentByApi: this.sentByApi,
       store: this.writes,
       logger: this.logger,
       emit: (event, data) => this.emit(event, data),
@@ -339,6 +347,7 @@ export class Session {
         this.qr = null;
         this.setState('close', disconnection, true);
         this.emitConnection('close', code);
+        this.emit('LOGOUT_INSTANCE', { instance: this.data.instanceName });
         this.settleWaiters(new CommandError('logged-out', 'WhatsApp logged this device out; connect again for a new QR'));
         return;
       case 'replaced':
@@ -364,8 +373,12 @@ export class Session {
   }
 
   private setState(state: ConnectionStatus, extra: ConnectionPatch = {}, final = false): void {
+    const previous = this.state;
     this.state = state;
     this.post({ type: 'connection', patch: { connectionStatus: state, ...extra }, final });
+    // A worker being stopped is not a connection change anyone asked to hear about.
+    const status = this.closing ? null : statusInstanceEvent(this.data.instanceName, previous, state, extra);
+    if (status) this.emit('STATUS_INSTANCE', status);
   }
 
   private emitConnection(state: string, statusReason: number | undefined): void {

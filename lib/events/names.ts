@@ -29,6 +29,11 @@ export const EVENT_NAMES = {
   REMOVE_INSTANCE: 'remove.instance',
   INSTANCE_CREATE: 'instance.create',
   INSTANCE_DELETE: 'instance.delete',
+  STATUS_INSTANCE: 'status.instance',
+  // Accepted in events lists and stored, as Evolution does, but never emitted:
+  // this gateway has no Typebot integration to start or change.
+  TYPEBOT_START: 'typebot.start',
+  TYPEBOT_CHANGE_STATUS: 'typebot.change-status',
 } as const;
 
 export type EventName = keyof typeof EVENT_NAMES;

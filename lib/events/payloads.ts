@@ -34,6 +34,22 @@ export interface ConnectionUpdate {
   wuid?: string;
 }
 
+/** status.instance: the connection status of an instance, and why it closed when it did. */
+export interface StatusInstance {
+  instance: string;
+  status: 'open' | 'close' | 'connecting';
+  disconnectionAt?: string;
+  disconnectionReasonCode?: number | null;
+  disconnectionObject?: string | null;
+}
+
+/** Typebot events as Evolution sends them; never emitted here (no Typebot), typed for completeness. */
+export interface TypebotEvent {
+  remoteJid: string;
+  status: string;
+  session?: unknown;
+}
+
 export interface InstanceNamed {
   instanceName: string;
   instanceId: string;
@@ -68,6 +84,9 @@ export interface EventPayloads {
   REMOVE_INSTANCE: InstanceNamed;
   INSTANCE_CREATE: InstanceNamed;
   INSTANCE_DELETE: InstanceNamed;
+  STATUS_INSTANCE: StatusInstance;
+  TYPEBOT_START: TypebotEvent;
+  TYPEBOT_CHANGE_STATUS: TypebotEvent;
 }
 
 /** Every event name has its payload type, and nothing else has one: the compiler checks these lines. */

@@ -59,7 +59,7 @@ export function withRow<T extends object>(instanceId: string, stored: { createdA
 }
 
 /** One item of GET /instance/fetchInstances. */
-export function instanceListingView(listing: InstanceListing, showToken: boolean, serverUrl: string) {
+export function instanceListingView(listing: InstanceListing, showToken: boolean, serverUrl: string, clientName: string) {
   const { instance } = listing;
   const integration = (kind: EventIntegrationKind) => {
     const stored = listing.integrations.get(kind);
@@ -77,7 +77,7 @@ export function instanceListingView(listing: InstanceListing, showToken: boolean
     number: instance.number,
     businessId: instance.businessId,
     ...(showToken ? { token: instance.token } : {}),
-    clientName: null,
+    clientName,
     disconnectionReasonCode: instance.disconnectionReasonCode,
     disconnectionObject: instance.disconnectionObject,
     disconnectionAt: instance.disconnectionAt,

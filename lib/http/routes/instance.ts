@@ -45,7 +45,7 @@ export function instanceRoutes(deps: RouteDeps): Router {
     if (caller?.kind === 'instance') instances = instances.filter((i) => i.id === caller.instance.id);
     if (global && query.instanceName !== undefined && instances.length === 0) throw instanceNotFound(query.instanceName);
     const listings = await describeInstances(deps, instances);
-    ctx.body = listings.map((listing) => instanceListingView(listing, global, deps.config.server.url));
+    ctx.body = listings.map((listing) => instanceListingView(listing, global, deps.config.server.url, deps.config.clientName));
   }));
 
   router.get(

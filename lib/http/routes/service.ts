@@ -22,7 +22,7 @@ function countStates(states: Map<string, WorkerState>): Record<Exclude<WorkerSta
   return counts;
 }
 
-/** Unauthenticated: service info and health, for load balancers and systemd checks. */
+/** Service info and health (no key), for load balancers and systemd checks; the credentials check. */
 export function serviceRoutes(deps: RouteDeps): Router {
   const router = new Router();
   const startedAt = Date.now();
@@ -33,7 +33,20 @@ export function serviceRoutes(deps: RouteDeps): Router {
       message: `${SERVICE_NAME} is running`,
       name: SERVICE_NAME,
       version: deps.version,
+      clientName: deps.config.clientName,
       uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+    };
+  });
+
+  // The Evolution manager's login check: the global key only, as Evolution's guard has it.
+  router.post('/verify-creds', deps.auth.globalOnly, (ctx: Context) => {
+    const { facebook } = deps.config;
+    ctx.body = {
+      status: 200,
+      message: 'Credentials are valid',
+      facebookAppId: facebook.appId,
+      facebookConfigId: facebook.configId,
+      facebookUserToken: facebook.userToken,
     };
   });
 
