@@ -18,18 +18,21 @@ export function instanceObserver(deps: Pick<InstanceDeps, 'store' | 'logger' | '
       (error: unknown) => deps.logger.error({ instance: instance.name, err: error }, 'could not record the connection state'),
     );
   };
+  const publish = <E extends EventName>(instance: InstanceRef, event: E, data: EventPayloads[E]) => {
+    deps.events.publish(instance.name, event, data).catch((error: unknown) => {
+      deps.logger.error({ instance: instance.name, event, err: error }, 'could not publish an event');
+    });
+  };
   return {
     connection(instance: InstanceRef, patch: ConnectionPatch, final: boolean) {
       // Logged out, replaced or out of QR codes: do not reconnect it at the next boot.
       record(instance, patch, final ? false : undefined);
     },
-    event<E extends EventName>(instance: InstanceRef, event: E, data: EventPayloads[E]) {
-      deps.events.publish(instance.name, event, data).catch((error: unknown) => {
-        deps.logger.error({ instance: instance.name, event, err: error }, 'could not publish an event');
-      });
-    },
+    event: publish,
     crashed(instance: InstanceRef) {
       record(instance, { connectionStatus: 'close' });
+      // The worker that would have said so is gone.
+      publish(instance, 'STATUS_INSTANCE', { instance: instance.name, status: 'close' });
     },
   };
 }
