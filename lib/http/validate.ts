@@ -129,6 +129,17 @@ export function compileText<T>(schema: object): ValidateFunction<T> {
   return textAjv.compile<T>(schema);
 }
 
+/**
+ * A body validator that reads a multipart form like a query string: form
+ * fields are text, so their numbers and booleans are coerced. JSON bodies
+ * keep the strict one. The form one is compiled on first use.
+ */
+function bodyValidator(schema: object): (ctx: Context) => ValidateFunction {
+  const json = compileBody(schema);
+  let form: ValidateFunction | undefined;
+  return (ctx) => (ctx.is('multipart') ? (form ??= compileText(schema)) : json);
+}
+
 export interface RouteSchemas {
   body?: object;
   params?: object;
@@ -143,7 +154,7 @@ export interface RouteSchemas {
 export function validate(schemas: RouteSchemas) {
   const params = schemas.params ? compileText(schemas.params) : undefined;
   const query = schemas.query ? compileText(schemas.query) : undefined;
-  const body = schemas.body ? compileBody(schemas.body) : undefined;
+  const body = schemas.body ? bodyValidator(schemas.body) : undefined;
   return async function validateRequest(ctx: Context & { params?: Record<string, string> }, next: Next) {
     if (params) {
       const value = { ...(ctx.params ?? {}) };
@@ -157,7 +168,8 @@ export function validate(schemas: RouteSchemas) {
     }
     if (body) {
       const value: unknown = ctx.request.body ?? {};
-      if (!body(value)) throw badRequest(formatErrors(body.errors));
+      const check = body(ctx);
+      if (!check(value)) throw badRequest(formatErrors(check.errors));
     }
     await next();
   };
