@@ -251,6 +251,8 @@ describe('Evolution client bodies for messaging', function () {
     });
 
     it('reads offset as the page size and page 0 as the first page', async () => {
+      // Records are stored in order after the send answers: once this one is in, every earlier one is.
+      await stored(await sentText('the last one before paging'));
       const first = await api.post('/chat/findMessages/evo', { where: { key: { remoteJid: CONTACT } }, page: 0, offset: 3 });
       const second = await api.post('/chat/findMessages/evo', { where: { key: { remoteJid: CONTACT } }, page: 2, offset: 3 });
       const all = await api.post('/chat/findMessages/evo', { where: { key: { remoteJid: CONTACT_JID } }, offset: 6 });
