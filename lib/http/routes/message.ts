@@ -69,9 +69,10 @@ export function messageRoutes(deps: RouteDeps): Router {
       validate({ params: instanceParams, body: schema }),
       async (ctx: AppContext) => {
         const instance = instanceOf(ctx);
-        const body = ctx.request.body as B & { quoted?: QuotedBody };
+        const body = ctx.request.body as B & { number?: string; quoted?: QuotedBody };
+        // Before build: an unknown quoted id is refused before any media is fetched.
+        const quoted = body.number ? await resolveQuoted(deps.repos.messages, instance.id, normalizeJid(body.number), body.quoted) : undefined;
         const request: SendRequest = await build(body);
-        const quoted = await resolveQuoted(deps.repos.messages, instance.id, normalizeJid(request.number), body.quoted);
         if (quoted) request.options.quoted = quoted;
         // A send may wait for its typing delay before the upload and the send itself.
         const timeout = deps.config.workers.requestTimeoutMs + (request.options.delay ?? 0);
