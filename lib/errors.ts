@@ -9,6 +9,7 @@ export type ErrorKind =
   | 'forbidden' // a key that may not do this
   | 'conflict' // a name or token is taken
   | 'not-found'
+  | 'too-large' // a body or file over its limit
   | 'unavailable' // a dependency did not answer in time, or the gateway is stopping
   | RefusalCode; // what an instance's worker answers a command with
 

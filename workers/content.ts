@@ -1,6 +1,13 @@
-import type { AnyMessageContent, WAMessage } from '@whiskeysockets/baileys';
+import type { AnyMessageContent, WAMessage, WAUrlInfo } from '@whiskeysockets/baileys';
 import type { ContactCard, SendContent, SendOptions } from '../lib/messages/types.js';
-import { toJid } from './jid.js';
+
+/** What the worker works out for a send before building it. */
+export interface ContentExtras {
+  /** Jids the message mentions (lib/messages/mentions.ts). */
+  mentions?: string[];
+  /** A text's link preview; null sends it without one. */
+  linkPreview?: WAUrlInfo | null;
+}
 
 function vcard(contact: ContactCard): string {
   const digits = contact.phoneNumber.replace(/\D/g, '');
@@ -19,11 +26,11 @@ function vcard(contact: ContactCard): string {
 }
 
 /** The Baileys content object for a send request. */
-export function baileysContent(content: SendContent, options: SendOptions): AnyMessageContent {
-  const mentions = options.mentioned?.map(toJid);
+export function baileysContent(content: SendContent, extras: ContentExtras = {}): AnyMessageContent {
+  const { mentions } = extras;
   switch (content.type) {
     case 'text':
-      return { text: content.text, ...(mentions ? { mentions } : {}) };
+      return { text: content.text, linkPreview: extras.linkPreview ?? null, ...(mentions ? { mentions } : {}) };
     case 'media': {
       const bytes = Buffer.from(content.data);
       const caption = content.caption;

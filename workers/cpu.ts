@@ -21,20 +21,35 @@ export type PreparedMedia =
   | { ok: true; data: Uint8Array; mimetype: string; fileName: string }
   | { ok: false; error: string };
 
+/** Why media could not be read, in words written here: the client sees them. */
+class MediaError extends Error {}
+
+/** A fetch failure in our words: the library's own text (sockets, DNS, aborts) stays out of the answer. */
+function downloadFailure(url: string, error: unknown, timeoutMs: number): MediaError {
+  if (error instanceof MediaError) return error;
+  const name = (error as { name?: string } | null)?.name;
+  if (name === 'TimeoutError' || name === 'AbortError') return new MediaError(`${url} did not answer within ${timeoutMs} ms`);
+  return new MediaError(`${url} could not be downloaded`);
+}
+
 async function download(url: string, maxBytes: number, timeoutMs: number): Promise<Uint8Array> {
-  const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'follow' });
-  if (!response.ok) throw new Error(`GET ${url} answered ${response.status}`);
-  const declared = Number(response.headers.get('content-length') ?? 0);
-  if (declared > maxBytes) throw new Error(`${url} is larger than ${maxBytes} bytes`);
-  const bytes = new Uint8Array(await response.arrayBuffer());
-  if (bytes.length > maxBytes) throw new Error(`${url} is larger than ${maxBytes} bytes`);
-  return bytes;
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'follow' });
+    if (!response.ok) throw new MediaError(`GET ${url} answered ${response.status}`);
+    const declared = Number(response.headers.get('content-length') ?? 0);
+    if (declared > maxBytes) throw new MediaError(`${url} is larger than ${maxBytes} bytes`);
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    if (bytes.length > maxBytes) throw new MediaError(`${url} is larger than ${maxBytes} bytes`);
+    return bytes;
+  } catch (error) {
+    throw downloadFailure(url, error, timeoutMs);
+  }
 }
 
 function decodeBase64(text: string): Uint8Array {
   const payload = text.startsWith('data:') ? text.slice(text.indexOf(',') + 1) : text;
   const clean = payload.replace(/\s/g, '');
-  if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(clean) || clean.length === 0) throw new Error('media is neither a URL nor base64');
+  if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(clean) || clean.length === 0) throw new MediaError('media is neither a URL nor base64');
   return new Uint8Array(Buffer.from(clean, 'base64'));
 }
 
@@ -43,7 +58,7 @@ export async function prepareMedia(source: MediaSource): Promise<PreparedMedia> 
   try {
     const isUrl = /^https?:\/\//i.test(source.media);
     const data = isUrl ? await download(source.media, source.maxBytes, source.timeoutMs) : decodeBase64(source.media);
-    if (data.length > source.maxBytes) throw new Error(`media is larger than ${source.maxBytes} bytes`);
+    if (data.length > source.maxBytes) throw new MediaError(`media is larger than ${source.maxBytes} bytes`);
     const sniffed = sniffMimetype(data);
     const declaredType = source.media.startsWith('data:') ? source.media.slice(5, source.media.indexOf(';')) : undefined;
     const mimetype = source.mimetype || declaredType || sniffed.mimetype;
@@ -51,6 +66,6 @@ export async function prepareMedia(source: MediaSource): Promise<PreparedMedia> 
     const fileName = source.fileName || urlName || `file.${sniffed.extension}`;
     return { ok: true, data, mimetype, fileName };
   } catch (error) {
-    return { ok: false, error: (error as Error).message };
+    return { ok: false, error: error instanceof MediaError ? error.message : 'its content could not be decoded' };
   }
 }

@@ -3,8 +3,10 @@ import type { Emit } from '../lib/events/payloads.js';
 import type { Logger } from '../lib/logger.js';
 import type { MessageKey, MessageRecord, NumberCheck, SendRequest } from '../lib/messages/types.js';
 import { CommandError } from './command-error.js';
-import { baileysContent, quotedMessage } from './content.js';
+import { mentionList } from '../lib/messages/mentions.js';
+import { baileysContent, quotedMessage, type ContentExtras } from './content.js';
 import { needsNumberCheck, toJid } from './jid.js';
+import { linkPreviewFor } from './link-preview.js';
 import { messageRecord } from './message-record.js';
 import type { RecentIds } from './recent-ids.js';
 import type { WorkerStore } from './worker-store.js';
@@ -46,7 +48,7 @@ export class Outbound {
       await sleep(delay);
       await socket.sendPresenceUpdate('paused', jid);
     }
-    const content = baileysContent(request.content, request.options);
+    const content = baileysContent(request.content, await this.extras(socket, jid, request));
     const sent = await socket.sendMessage(jid, content, { quoted: quotedMessage(request.options) });
     if (!sent) throw new CommandError('whatsapp-error', `WhatsApp did not accept the message to ${jid}`);
     this.remember(sent.key.id ?? '');
@@ -98,6 +100,25 @@ export class Outbound {
       .profilePictureUrl(jid, 'image')
       .catch(() => undefined);
     return { wuid: jid, profilePictureUrl: url ?? null };
+  }
+
+  /** Mentions and link preview: what a send needs from WhatsApp or the web first. */
+  private async extras(socket: WASocket, jid: string, request: SendRequest): Promise<ContentExtras> {
+    const { options, content } = request;
+    const participants = options.mentionsEveryOne && jid.endsWith('@g.us') ? await this.participants(socket, jid) : undefined;
+    const mentions = mentionList({ chat: jid, mentioned: options.mentioned, everyOne: options.mentionsEveryOne, participants });
+    // Evolution previews links unless told not to.
+    const linkPreview = content.type === 'text' && options.linkPreview !== false ? await linkPreviewFor(content.text, this.context.logger) : null;
+    return { mentions, linkPreview };
+  }
+
+  private async participants(socket: WASocket, jid: string): Promise<string[]> {
+    try {
+      return (await socket.groupMetadata(jid)).participants.map((participant) => participant.id);
+    } catch (error) {
+      this.context.logger.warn({ err: error, jid }, 'group metadata for mentionsEveryOne failed');
+      throw new CommandError('not-found', `The group ${jid} was not found`);
+    }
   }
 
   /** The jid to send to; a phone number must be on WhatsApp. */

@@ -10,6 +10,7 @@ const STATUS_OF: Record<ErrorKind, number> = {
   forbidden: 403,
   conflict: 403, // as Evolution answers a taken name
   'not-found': 404,
+  'too-large': 413,
   unavailable: 503,
   'not-connected': 400,
   'not-on-whatsapp': 400,

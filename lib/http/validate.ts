@@ -135,6 +135,17 @@ export function compileText<T>(schema: object): ValidateFunction<T> {
 
 type ObjectSchema = Exclude<JSONSchema, boolean>;
 
+/**
+ * A body validator that reads a multipart form like a query string: form
+ * fields are text, so their numbers and booleans are coerced. JSON bodies
+ * keep the strict one. The form one is compiled on first use.
+ */
+function bodyValidator(schema: object): (ctx: AppContext) => ValidateFunction {
+  const json = compileBody(schema);
+  let form: ValidateFunction | undefined;
+  return (ctx) => (ctx.is('multipart') ? (form ??= compileText(schema)) : json);
+}
+
 export interface RouteSchemas {
   body?: ObjectSchema;
   params?: ObjectSchema;
@@ -166,7 +177,7 @@ export function validate<S extends RouteSchemas>(schemas: S): (ctx: AppContext, 
 export function validate<S extends RouteSchemas>(schemas: S, handler?: Handler<S>) {
   const params = schemas.params ? compileText(schemas.params) : undefined;
   const query = schemas.query ? compileText(schemas.query) : undefined;
-  const body = schemas.body ? compileBody(schemas.body) : undefined;
+  const body = schemas.body ? bodyValidator(schemas.body) : undefined;
   return async function validateRequest(ctx: AppContext, next?: Next): Promise<void> {
     const request = { body: undefined, query: undefined, params: undefined, blank: new Set<string>() } as {
       body: unknown;
@@ -188,7 +199,8 @@ export function validate<S extends RouteSchemas>(schemas: S, handler?: Handler<S
     if (body) {
       const raw: unknown = ctx.request.body ?? {};
       const value = isPlainObject(raw) ? withoutBlanks(raw, schemas.body as SchemaNode, '', request.blank) : raw;
-      if (!body(value)) throw badRequest(formatErrors(body.errors));
+      const check = body(ctx);
+      if (!check(value)) throw badRequest(formatErrors(check.errors));
       request.body = value;
       ctx.request.body = value as typeof ctx.request.body;
     }

@@ -59,9 +59,10 @@ export const findMessagesBody = {
       },
     },
     // Any safe integer times the largest page size stays within a bigint offset.
-    page: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER },
+    // 0 means the first page and the default size (lib/messages/message-paging.ts).
+    page: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
     /** Page size, as Evolution names it. */
-    offset: { type: 'integer', minimum: 1, maximum: 1000 },
+    offset: { type: 'integer', minimum: 0, maximum: 1000 },
   },
 } as const;
 

@@ -16,10 +16,12 @@ export const messageKey = {
 const options = {
   number,
   delay: { type: 'integer', minimum: 0, maximum: 300_000, 'x-rule': 'must be a delay in milliseconds (0-300000)' },
+  // Evolution documents `quoted: {key: {id}}`: the rest of the key and the
+  // message are read from the instance's message store.
   quoted: {
     type: 'object',
     required: ['key'],
-    properties: { key: messageKey, message: { type: 'object' } },
+    properties: { key: { ...messageKey, required: ['id'] }, message: { type: 'object' } },
   },
   linkPreview: { type: 'boolean' },
   mentionsEveryOne: { type: 'boolean' },

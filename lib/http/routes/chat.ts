@@ -1,6 +1,8 @@
 import Router from '@koa/router';
 import type { Chat } from '../../db/chats.js';
 import type { Contact } from '../../db/contacts.js';
+import { normalizeJid } from '../../messages/jid.js';
+import { messagePaging } from '../../messages/message-paging.js';
 import type { MessageKey } from '../../messages/types.js';
 import {
   deleteForEveryoneBody,
@@ -36,7 +38,7 @@ function seconds(value: string | number | undefined, field: string): number | un
 }
 
 function keyOf(key: { id: string; remoteJid: string; fromMe?: boolean; participant?: string }): MessageKey {
-  return { id: key.id, remoteJid: key.remoteJid, fromMe: key.fromMe ?? false, ...(key.participant ? { participant: key.participant } : {}) };
+  return { id: key.id, remoteJid: normalizeJid(key.remoteJid), fromMe: key.fromMe ?? false, ...(key.participant ? { participant: key.participant } : {}) };
 }
 
 const contactView = (instanceId: string) => (contact: Contact) => ({
@@ -97,20 +99,21 @@ export function chatRoutes(deps: RouteDeps): Router {
     const instance = instanceOf(ctx);
     const body = ctx.request.body as FindMessagesBody;
     const where = body.where ?? {};
-    const page = await repos.messages.page(
+    const { page, pageSize } = messagePaging(body);
+    const found = await repos.messages.page(
       instance.id,
       {
         id: where.key?.id ?? where.id,
-        remoteJid: where.key?.remoteJid,
+        remoteJid: where.key?.remoteJid ? normalizeJid(where.key.remoteJid) : undefined,
         fromMe: where.key?.fromMe,
         messageType: where.messageType,
         timestampGte: seconds(where.messageTimestamp?.gte, 'gte'),
         timestampLte: seconds(where.messageTimestamp?.lte, 'lte'),
       },
-      body.page ?? 1,
-      body.offset ?? 50,
+      page,
+      pageSize,
     );
-    ctx.body = { messages: { ...page, records: page.records.map(({ id, ...record }) => ({ id: String(id), ...record })) } };
+    ctx.body = { messages: { ...found, records: found.records.map(({ id, ...record }) => ({ id: String(id), ...record })) } };
   });
 
   router.post('/findContacts/:instanceName', ...guarded(findContactsBody), async (ctx: AppContext) => {

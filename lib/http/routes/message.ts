@@ -20,15 +20,18 @@ import {
   type SendStickerBody,
   type SendTextBody,
 } from '../../schemas/message.js';
+import { normalizeJid } from '../../messages/jid.js';
 import { instanceOf, type AppContext } from '../auth.js';
 import { badRequest } from '../errors.js';
+import { multipartUpload } from '../multipart-upload.js';
+import { resolveQuoted, type QuotedBody } from '../quoted-message.js';
 import type { RouteDeps } from '../route-deps.js';
 import { validate } from '../validate.js';
 
+/** Options besides `quoted`, which needs the message store (resolveQuoted). */
 function optionsOf(body: SendOptionsBody): SendOptions {
   return {
     delay: body.delay,
-    quoted: body.quoted ? { key: { fromMe: false, ...body.quoted.key }, message: body.quoted.message } : undefined,
     mentioned: body.mentioned ? [...body.mentioned] : undefined,
     mentionsEveryOne: body.mentionsEveryOne ?? body.everyOne,
     linkPreview: body.linkPreview,
@@ -52,14 +55,25 @@ export function messageRoutes(deps: RouteDeps): Router {
     return prepared;
   }
 
-  function route<B>(path: string, schema: object, build: (body: B) => Promise<{ number: string; content: SendContent; options: SendOptions }>) {
+  /** A send route; `mediaField` names the field a multipart `file` part fills. */
+  function route<B>(
+    path: string,
+    schema: object,
+    build: (body: B) => Promise<{ number: string; content: SendContent; options: SendOptions }>,
+    mediaField?: string,
+  ) {
     router.post(
       `/${path}/:instanceName`,
       auth.instanceAccess,
+      ...(mediaField ? [multipartUpload(mediaField, deps.config.server.bodyLimit)] : []),
       validate({ params: instanceParams, body: schema }),
       async (ctx: AppContext) => {
         const instance = instanceOf(ctx);
-        const request: SendRequest = await build(ctx.request.body as B);
+        const body = ctx.request.body as B & { number?: string; quoted?: QuotedBody };
+        // Before build: an unknown quoted id is refused before any media is fetched.
+        const quoted = body.number ? await resolveQuoted(deps.repos.messages, instance.id, normalizeJid(body.number), body.quoted) : undefined;
+        const request: SendRequest = await build(body);
+        if (quoted) request.options.quoted = quoted;
         // A send may wait for its typing delay before the upload and the send itself.
         const timeout = deps.config.workers.requestTimeoutMs + (request.options.delay ?? 0);
         ctx.status = 201;
@@ -88,19 +102,19 @@ export function messageRoutes(deps: RouteDeps): Router {
       },
       options: optionsOf(body),
     };
-  });
+  }, 'media');
 
   route<SendAudioBody>('sendWhatsAppAudio', sendAudioBody, async (body) => {
     const prepared = await media(body.audio);
     // Voice notes play as Opus in Ogg; other audio keeps its own type.
     const mimetype = prepared.mimetype === 'audio/ogg' ? 'audio/ogg; codecs=opus' : prepared.mimetype;
     return { number: body.number, content: { type: 'voice', data: prepared.data, mimetype }, options: optionsOf(body) };
-  });
+  }, 'audio');
 
   route<SendStickerBody>('sendSticker', sendStickerBody, async (body) => {
     const prepared = await media(body.sticker, { mimetype: 'image/webp' });
     return { number: body.number, content: { type: 'sticker', data: prepared.data, mimetype: prepared.mimetype }, options: optionsOf(body) };
-  });
+  }, 'sticker');
 
   route<SendLocationBody>('sendLocation', sendLocationBody, async (body) => ({
     number: body.number,
@@ -115,8 +129,8 @@ export function messageRoutes(deps: RouteDeps): Router {
   }));
 
   route<SendReactionBody>('sendReaction', sendReactionBody, async (body) => {
-    const key: MessageKey = { id: body.key.id, remoteJid: body.key.remoteJid, fromMe: body.key.fromMe ?? false };
-    return { number: body.key.remoteJid, content: { type: 'reaction', key, reaction: body.reaction }, options: {} };
+    const key: MessageKey = { id: body.key.id, remoteJid: normalizeJid(body.key.remoteJid), fromMe: body.key.fromMe ?? false };
+    return { number: key.remoteJid, content: { type: 'reaction', key, reaction: body.reaction }, options: {} };
   });
 
   route<SendPollBody>('sendPoll', sendPollBody, async (body) => ({

@@ -1,0 +1,40 @@
+import type { MessageRepository } from '../db/messages.js';
+import { normalizeJid } from '../messages/jid.js';
+import type { QuotedRef } from '../messages/types.js';
+import { badRequest } from './errors.js';
+
+/** `quoted` as clients send it: Evolution documents the id alone. */
+export interface QuotedBody {
+  key: { id: string; remoteJid?: string; fromMe?: boolean; participant?: string };
+  message?: Record<string, unknown>;
+}
+
+/**
+ * The message a send replies to. A quote needs the quoted message's content
+ * and sender, so a key without them is completed from the instance's message
+ * store: first in the chat the reply goes to (or the one named), then by id
+ * alone, as Evolution looks it up. An id the store does not know is refused
+ * (400) rather than sent as a plain message, which Evolution does silently;
+ * a client that sends the content too is trusted with it.
+ */
+export async function resolveQuoted(
+  messages: MessageRepository,
+  instanceId: string,
+  chat: string,
+  quoted: QuotedBody | undefined,
+): Promise<QuotedRef | undefined> {
+  if (!quoted) return undefined;
+  const { key } = quoted;
+  const remoteJid = normalizeJid(key.remoteJid ?? chat);
+  const participant = key.participant ? { participant: normalizeJid(key.participant) } : {};
+  if (quoted.message && key.remoteJid !== undefined && key.fromMe !== undefined) {
+    return { key: { id: key.id, remoteJid, fromMe: key.fromMe, ...participant }, message: quoted.message };
+  }
+  const stored = (await messages.find(instanceId, { id: key.id, remoteJid })) ?? (await messages.find(instanceId, { id: key.id }));
+  if (stored) {
+    const { remoteJidAlt: _alt, ...storedKey } = stored.key;
+    return { key: storedKey, message: quoted.message ?? stored.message };
+  }
+  if (quoted.message) return { key: { id: key.id, remoteJid, fromMe: key.fromMe ?? false, ...participant }, message: quoted.message };
+  throw badRequest(`quoted.key.id: no message with id ${key.id} is known to this instance`);
+}
