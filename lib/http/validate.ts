@@ -133,7 +133,7 @@ export function compileText<T>(schema: object): ValidateFunction<T> {
   return textAjv.compile<T>(schema);
 }
 
-type ObjectSchema = Exclude<JSONSchema, boolean>;
+export type ObjectSchema = Exclude<JSONSchema, boolean>;
 
 /**
  * A body validator that reads a multipart form like a query string: form

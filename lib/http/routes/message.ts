@@ -21,12 +21,12 @@ import {
   type SendTextBody,
 } from '../../schemas/message.js';
 import { normalizeJid } from '../../messages/jid.js';
-import { instanceOf, type AppContext } from '../auth.js';
+import { instanceOf } from '../auth.js';
 import { badRequest } from '../errors.js';
 import { multipartUpload } from '../multipart-upload.js';
-import { resolveQuoted, type QuotedBody } from '../quoted-message.js';
+import { resolveQuoted } from '../quoted-message.js';
 import type { RouteDeps } from '../route-deps.js';
-import { validate } from '../validate.js';
+import { validate, type ObjectSchema } from '../validate.js';
 
 /** Options besides `quoted`, which needs the message store (resolveQuoted). */
 function optionsOf(body: SendOptionsBody): SendOptions {
@@ -55,10 +55,14 @@ export function messageRoutes(deps: RouteDeps): Router {
     return prepared;
   }
 
-  /** A send route; `mediaField` names the field a multipart `file` part fills. */
-  function route<B>(
+  /**
+   * A send route; `mediaField` names the field a multipart `file` part fills.
+   * B is the type of `schema` (FromSchema): named by each caller, because the
+   * compiler cannot carry a generic schema through validate.
+   */
+  function route<B extends SendOptionsBody>(
     path: string,
-    schema: object,
+    schema: ObjectSchema,
     build: (body: B) => Promise<{ number: string; content: SendContent; options: SendOptions }>,
     mediaField?: string,
   ) {
@@ -66,19 +70,18 @@ export function messageRoutes(deps: RouteDeps): Router {
       `/${path}/:instanceName`,
       auth.instanceAccess,
       ...(mediaField ? [multipartUpload(mediaField, deps.config.server.bodyLimit)] : []),
-      validate({ params: instanceParams, body: schema }),
-      async (ctx: AppContext) => {
+      validate({ params: instanceParams, body: schema }, async (ctx, request) => {
         const instance = instanceOf(ctx);
-        const body = ctx.request.body as B & { number?: string; quoted?: QuotedBody };
+        const body = request.body as B;
         // Before build: an unknown quoted id is refused before any media is fetched.
         const quoted = body.number ? await resolveQuoted(deps.repos.messages, instance.id, normalizeJid(body.number), body.quoted) : undefined;
-        const request: SendRequest = await build(body);
-        if (quoted) request.options.quoted = quoted;
+        const send: SendRequest = await build(body);
+        if (quoted) send.options.quoted = quoted;
         // A send may wait for its typing delay before the upload and the send itself.
-        const timeout = deps.config.workers.requestTimeoutMs + (request.options.delay ?? 0);
+        const timeout = deps.config.workers.requestTimeoutMs + (send.options.delay ?? 0);
         ctx.status = 201;
-        ctx.body = await deps.supervisor.command(instance, { kind: 'send', request }, timeout);
-      },
+        ctx.body = await deps.supervisor.command(instance, { kind: 'send', request: send }, timeout);
+      }),
     );
   }
 
