@@ -22,7 +22,7 @@ export function eventIntegrationRoutes(deps: RouteDeps, kind: Exclude<EventInteg
       const body = (ctx.request.body as Record<string, EventIntegrationValue>)[kind];
       const value = { enabled: body.enabled, events: [...(body.events ?? [])] as EventName[] };
       await deps.repos.eventIntegrations.save(instance.id, kind, value);
-      deps.events.forget(instance.name);
+      deps.events.forget(instance);
       const stored = await deps.repos.eventIntegrations.find(instance.id, kind);
       respondJson(ctx, { ...eventIntegrationView(value), createdAt: stored?.createdAt, updatedAt: stored?.updatedAt, instanceId: instance.id }, 201);
     },

@@ -35,7 +35,7 @@ export function webhookRoutes(deps: RouteDeps): Router {
       const current = await deps.repos.webhooks.find(instance.id);
       const webhook = webhookFrom((ctx.request.body as SetWebhookBody).webhook, current?.value);
       await deps.repos.webhooks.save(instance.id, webhook);
-      deps.events.forget(instance.name);
+      deps.events.forget(instance);
       // The worker downloads received media only when the webhook wants it inline.
       await notifyWorker(deps, instance, 'reload-settings');
       const stored = await deps.repos.webhooks.find(instance.id);
