@@ -1,5 +1,6 @@
 import Router from '@koa/router';
 import type { EventIntegrationKind } from '../../db/event-integrations.js';
+import { brokerDestinations } from '../../dispatcher/destinations.js';
 import type { EventName } from '../../events/names.js';
 import { instanceParams } from '../../schemas/common.js';
 import { setEventIntegrationBody, type EventIntegrationValue } from '../../schemas/event-integration.js';
@@ -31,9 +32,13 @@ export function eventIntegrationRoutes(deps: RouteDeps, kind: Exclude<EventInteg
   router.get('/find/:instanceName', auth.instanceAccess, validate({ params: instanceParams }), async (ctx: AppContext) => {
     const instance = instanceOf(ctx);
     const stored = await deps.repos.eventIntegrations.find(instance.id, kind);
+    // Where this instance's events go on the broker (named after its broker name).
+    const destinations = brokerDestinations(kind, instance.brokerName);
     respondJson(
       ctx,
-      stored ? { ...eventIntegrationView(stored), createdAt: stored.createdAt, updatedAt: stored.updatedAt, instanceId: instance.id } : null,
+      stored
+        ? { ...eventIntegrationView(stored), createdAt: stored.createdAt, updatedAt: stored.updatedAt, instanceId: instance.id, destinations }
+        : null,
     );
   });
 
