@@ -132,7 +132,7 @@ async function throughPipeline(sink: Sink, events: EventsConfig, delivered: () =
   });
   const started = process.hrtime.bigint();
   // Workers emit without waiting; the dispatcher batches what arrives together.
-  const accepted = Array.from({ length: EVENTS }, (_, i) => dispatcher.publish('bench', 'MESSAGES_UPSERT', { seq: i } as unknown as MessageRecord));
+  const accepted = Array.from({ length: EVENTS }, (_, i) => dispatcher.publish({ id: 'bench-id', name: 'bench' }, 'MESSAGES_UPSERT', { seq: i } as unknown as MessageRecord));
   await Promise.all(accepted);
   await waitAll();
   const perSecond = rate(EVENTS, started);

@@ -15,7 +15,8 @@ const OWNER = '15550005000';
 async function acceptedEventIds(dataDir: string, instance: string): Promise<string[]> {
   const db = openDb(await testDatabaseConfig(dataDir));
   try {
-    const rows = await db('outbox').where({ instance, sink: 'webhook' }).select<{ event_id: string }[]>('event_id');
+    const owner = db('instances').select('id').where({ name: instance });
+    const rows = await db('outbox').whereIn('instance_id', owner).andWhere({ sink: 'webhook' }).select<{ event_id: string }[]>('event_id');
     return rows.map((row) => row.event_id);
   } finally {
     await db.destroy();

@@ -13,6 +13,7 @@ import { migrate, openDb, type Db } from '../lib/db/knex.js';
 import { OutboxRepository } from '../lib/db/outbox.js';
 import { repositories, type Repositories } from '../lib/db/repositories.js';
 import { Dispatcher } from '../lib/dispatcher/dispatcher.js';
+import type { EventOwner } from '../lib/events/publisher.js';
 import type { Logger } from '../lib/logger.js';
 import { NatsSink } from '../lib/sinks/nats.js';
 import { RabbitmqSink } from '../lib/sinks/rabbitmq.js';
@@ -81,11 +82,12 @@ async function pipeline(dir: string, sinkList: Sink[], events: EventsConfig): Pr
   return { db, repos, dispatcher, sinks, lines };
 }
 
-async function addInstance(repos: Repositories, name: string): Promise<void> {
+async function addInstance(repos: Repositories, name: string): Promise<EventOwner> {
   const id = `id-${name}`;
   await repos.instances.insert({ id, name, token: `token-${name}`, integration: 'WHATSAPP-BAILEYS', number: null, businessId: null });
   await repos.eventIntegrations.save(id, 'rabbitmq', { enabled: true, events: [] });
   await repos.eventIntegrations.save(id, 'nats', { enabled: true, events: [] });
+  return { id, name };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -118,7 +120,7 @@ describe('sinks under failure', function () {
     const events = loadConfig({ AUTHENTICATION_API_KEY: 'k', RABBITMQ_ENABLED: 'true' }).events;
     const { logger } = capturingLogger();
     running = await pipeline(dir, [new RabbitmqSink(`amqp://guest:guest@${proxy.address}`, logger, 2_000)], events);
-    await addInstance(running.repos, instance);
+    const owner = await addInstance(running.repos, instance);
 
     const connection = await amqp.connect(RABBITMQ.uri);
     const channel = await connection.createChannel();
@@ -139,7 +141,7 @@ describe('sinks under failure', function () {
           await sleep(1_000);
           await proxy.restore();
         }
-        await running.dispatcher.publish(instance, 'MESSAGES_UPSERT', numbered(i));
+        await running.dispatcher.publish(owner, 'MESSAGES_UPSERT', numbered(i));
       }
       await eventually(() => new Set(seen).size === total, 20_000, 'every event');
       assertInOrderAtLeastOnce(seen, total);
@@ -158,7 +160,7 @@ describe('sinks under failure', function () {
     const events = loadConfig({ AUTHENTICATION_API_KEY: 'k', NATS_ENABLED: 'true' }).events;
     const { logger } = capturingLogger();
     running = await pipeline(dir, [new NatsSink(`nats://${proxy.address}`, logger, 2_000)], events);
-    await addInstance(running.repos, instance);
+    const owner = await addInstance(running.repos, instance);
 
     const nats = await natsConnect({ servers: NATS.uri });
     const seen: number[] = [];
@@ -176,7 +178,7 @@ describe('sinks under failure', function () {
           await sleep(1_000);
           await proxy.restore();
         }
-        await running.dispatcher.publish(instance, 'MESSAGES_UPSERT', numbered(i));
+        await running.dispatcher.publish(owner, 'MESSAGES_UPSERT', numbered(i));
       }
       await eventually(() => new Set(seen).size === total, 20_000, 'every event');
       assertInOrderAtLeastOnce(seen, total);
@@ -198,8 +200,8 @@ describe('sinks under failure', function () {
     deliver.callThrough();
     try {
       running = await pipeline(dir, [new WebhookSink(2_000)], events);
-      await addInstance(running.repos, 'crashy');
-      for (let i = 0; i < 5; i += 1) await running.dispatcher.publish('crashy', 'MESSAGES_UPSERT', numbered(i));
+      const owner = await addInstance(running.repos, 'crashy');
+      for (let i = 0; i < 5; i += 1) await running.dispatcher.publish(owner, 'MESSAGES_UPSERT', numbered(i));
       await eventually(() => receiver.accepted.length === 5, 10_000, 'five deliveries');
       expect(receiver.accepted.map((r) => (r.body.data as { seq: number }).seq)).to.deep.equal([0, 1, 2, 3, 4]);
       expect(running.lines.some((line) => line.msg === 'sink crashed' && line.sink === 'webhook')).to.equal(true);

@@ -55,13 +55,13 @@ describe(`the store on ${testDatabase}`, function () {
     await repos.instances.setAutoConnect(id, true);
     expect((await repos.instances.listAutoConnect()).map((instance) => instance.autoConnect)).to.deep.equal([true]);
     const outbox = new OutboxRepository(db);
-    await outbox.append([{ eventId: 'e-1', instance: 'store', sink: 'webhook', destination: 'http://x.test', event: 'CALL', payload: '{}' }]);
-    const [row] = await outbox.laneRows('webhook', { instance: 'store', destination: 'http://x.test' }, 10);
+    await outbox.append([{ eventId: 'e-1', instanceId: id, sink: 'webhook', destination: 'http://x.test', event: 'CALL', payload: '{}' }]);
+    const [row] = await outbox.laneRows('webhook', { instanceId: id, destination: 'http://x.test' }, 10);
     await outbox.markFailed(row.id, { attempts: 1, nextAttemptAt: 0, error: 'down', dead: true });
     expect(await outbox.counts()).to.deep.equal({ pending: 0, delivered: 0, dead: 1 });
-    const dead = await outbox.deadLetters('store', { limit: 10, offset: 0 });
+    const dead = await outbox.deadLetters(id, { limit: 10, offset: 0 });
     expect(dead.total).to.equal(1);
     expect(dead.rows[0]).to.include({ id: row.id, attempts: 1, status: 'dead' });
-    expect(await outbox.replay('store', [row.id])).to.equal(1);
+    expect(await outbox.replay(id, [row.id])).to.equal(1);
   });
 });

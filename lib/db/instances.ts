@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
+import { brokerName } from '../events/broker-name.js';
 import type { Integration } from '../instances/integration.js';
 import { bool, nowIso, strOrNull, type Row } from './rows.js';
 
@@ -8,6 +9,8 @@ export type ConnectionStatus = 'open' | 'close' | 'connecting';
 export interface Instance {
   id: string;
   name: string;
+  /** Its name on RabbitMQ, SQS and NATS (lib/events/broker-name.ts); unique. */
+  brokerName: string;
   token: string;
   integration: Integration;
   number: string | null;
@@ -53,6 +56,7 @@ function fromRow(r: Row): Instance {
   return {
     id: String(r.id),
     name: String(r.name),
+    brokerName: String(r.broker_name),
     token: String(r.token),
     integration: String(r.integration) as Integration,
     number: strOrNull(r.number),
@@ -88,6 +92,7 @@ export class InstanceRepository {
     await this.db('instances').insert({
       id: instance.id,
       name: instance.name,
+      broker_name: brokerName(instance.name),
       token: instance.token,
       token_digest: tokenDigest(instance.token),
       integration: instance.integration,
@@ -105,6 +110,12 @@ export class InstanceRepository {
 
   async findByName(name: string): Promise<Instance | undefined> {
     const row = (await this.db('instances').where({ name }).first()) as Row | undefined;
+    return row ? fromRow(row) : undefined;
+  }
+
+  /** The instance that already goes by this broker name, if any. */
+  async findByBrokerName(name: string): Promise<Instance | undefined> {
+    const row = (await this.db('instances').where({ broker_name: name }).first()) as Row | undefined;
     return row ? fromRow(row) : undefined;
   }
 

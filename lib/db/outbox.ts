@@ -10,7 +10,8 @@ export type OutboxStatus = 'pending' | 'delivered' | 'dead';
 export interface OutboxRow {
   id: number;
   eventId: string;
-  instance: string;
+  /** The id of the instance the event belongs to ('' for server-wide events), never its name. */
+  instanceId: string;
   sink: SinkName;
   /** Rows of the same instance and destination are delivered in id order: a lane. */
   destination: string;
@@ -25,14 +26,14 @@ export interface OutboxRow {
   deliveredAt: number | null;
 }
 
-export type NewOutboxRow = Pick<OutboxRow, 'eventId' | 'instance' | 'sink' | 'destination' | 'event' | 'payload'>;
+export type NewOutboxRow = Pick<OutboxRow, 'eventId' | 'instanceId' | 'sink' | 'destination' | 'event' | 'payload'>;
 
 export interface Lane {
-  instance: string;
+  instanceId: string;
   destination: string;
 }
 
-export const laneKey = (lane: Lane) => `${lane.instance}\u0000${lane.destination}`;
+export const laneKey = (lane: Lane) => `${lane.instanceId}\u0000${lane.destination}`;
 
 type DbRow = Record<string, unknown>;
 
@@ -40,7 +41,7 @@ function fromRow(r: DbRow): OutboxRow {
   return {
     id: Number(r.id),
     eventId: String(r.event_id),
-    instance: String(r.instance),
+    instanceId: String(r.instance_id),
     sink: String(r.sink) as SinkName,
     destination: String(r.destination),
     event: String(r.event) as EventName,
@@ -63,7 +64,7 @@ export class OutboxRepository {
     if (rows.length === 0) return;
     const records = rows.map((row) => ({
       event_id: row.eventId,
-      instance: row.instance,
+      instance_id: row.instanceId,
       sink: row.sink,
       destination: row.destination,
       event: row.event,
@@ -89,7 +90,7 @@ export class OutboxRepository {
     const heads = this.db('outbox')
       .min({ id: 'id' })
       .where({ sink, status: 'pending' })
-      .groupBy('instance', 'destination');
+      .groupBy('instance_id', 'destination');
     const rows = (await this.db('outbox')
       .whereIn('id', heads)
       .andWhere('next_attempt_at', '<=', now)
@@ -101,7 +102,7 @@ export class OutboxRepository {
   /** The next pending rows of one lane, oldest first. */
   async laneRows(sink: SinkName, lane: Lane, limit: number): Promise<OutboxRow[]> {
     const rows = (await this.db('outbox')
-      .where({ sink, status: 'pending', instance: lane.instance, destination: lane.destination })
+      .where({ sink, status: 'pending', instance_id: lane.instanceId, destination: lane.destination })
       .orderBy('id')
       .limit(limit)) as DbRow[];
     return rows.map(fromRow);
@@ -126,16 +127,16 @@ export class OutboxRepository {
       });
   }
 
-  async deadLetters(instance: string, page: { limit: number; offset: number }): Promise<{ total: number; rows: OutboxRow[] }> {
-    const base = () => this.db('outbox').where({ instance, status: 'dead' });
+  async deadLetters(instanceId: string, page: { limit: number; offset: number }): Promise<{ total: number; rows: OutboxRow[] }> {
+    const base = () => this.db('outbox').where({ instance_id: instanceId, status: 'dead' });
     const [count] = (await base().count({ n: '*' })) as { n: number | string }[];
     const rows = (await base().orderBy('id').limit(page.limit).offset(page.offset)) as DbRow[];
     return { total: Number(count?.n ?? 0), rows: rows.map(fromRow) };
   }
 
   /** Puts dead rows of an instance back in their lanes (all, or the given ids). Returns how many. */
-  async replay(instance: string, ids: number[] | undefined, now = Date.now()): Promise<number> {
-    const query = this.db('outbox').where({ instance, status: 'dead' });
+  async replay(instanceId: string, ids: number[] | undefined, now = Date.now()): Promise<number> {
+    const query = this.db('outbox').where({ instance_id: instanceId, status: 'dead' });
     if (ids) query.whereIn('id', ids);
     return query.update({ status: 'pending', attempts: 0, next_attempt_at: now });
   }

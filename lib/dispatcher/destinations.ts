@@ -11,7 +11,10 @@ import type { Delivery, EnvelopeOf } from '../sinks/delivery.js';
 /** What the dispatcher knows about the instance an event belongs to. */
 export interface InstanceContext {
   /** null for server-wide events (application.startup). */
+  id: string | null;
   name: string | null;
+  /** The instance's name on RabbitMQ, SQS and NATS; null when it has none (deleted, server-wide). */
+  brokerName: string | null;
   token: string | null;
   ownerJid: string | null;
   webhook: WebhookConfig | null;
@@ -39,6 +42,24 @@ function sqsSafe(text: string): string {
 
 export function sqsQueueName(prefix: string, event: EventName): string {
   return `${sqsSafe(prefix)}_${event.toLowerCase()}.fifo`;
+}
+
+/** RabbitMQ queue `<exchange>.<dotted event>`, bound with the dotted event as routing key. */
+export const rabbitmqQueueName = (brokerName: string, event: EventName) => `${brokerName}.${payloadName(event)}`;
+
+/** NATS subject `<broker name>.<dotted event>`. */
+export const natsSubject = (brokerName: string, event: EventName) => `${brokerName}.${payloadName(event)}`;
+
+/** How an instance's destinations are named on one broker, as its find route shows them. */
+export function brokerDestinations(kind: 'rabbitmq' | 'sqs' | 'nats', brokerName: string) {
+  switch (kind) {
+    case 'rabbitmq':
+      return { exchange: brokerName, queuePrefix: `${brokerName}.` };
+    case 'sqs':
+      return { queuePrefix: `${brokerName}_`, queueSuffix: '.fifo' };
+    case 'nats':
+      return { subjectPrefix: `${brokerName}.`, subscription: `${brokerName}.>` };
+  }
 }
 
 export interface EnvelopeBase {
@@ -79,7 +100,8 @@ export function address<E extends EventName>(
   base: EnvelopeBase,
 ): Addressed[] {
   const out: Addressed[] = [];
-  const lane = context.name ?? '';
+  // Broker destinations use the stored broker name, never the raw instance name.
+  const broker = context.brokerName;
   // One envelope shape per event name; the union of them all is what deliveries carry.
   const make = (destination: string) => envelope(event, context, data, destination, base) as EnvelopeOf<EventName> as Delivery['envelope'];
 
@@ -95,12 +117,12 @@ export function address<E extends EventName>(
   }
 
   const rabbit = config.rabbitmq;
-  if (rabbit.enabled && context.name && enabled(context, 'rabbitmq', event)) {
-    const queue = `${context.name}.${payloadName(event)}`;
+  if (rabbit.enabled && broker && enabled(context, 'rabbitmq', event)) {
+    const queue = rabbitmqQueueName(broker, event);
     out.push({
       sink: 'rabbitmq',
-      destination: context.name,
-      delivery: { sink: 'rabbitmq', exchange: context.name, routingKey: payloadName(event), queue, envelope: make(queue) },
+      destination: broker,
+      delivery: { sink: 'rabbitmq', exchange: broker, routingKey: payloadName(event), queue, envelope: make(queue) },
     });
   }
   if (rabbit.enabled && rabbit.globalEnabled && wants(rabbit.globalEvents, event)) {
@@ -113,19 +135,19 @@ export function address<E extends EventName>(
   }
 
   const sqs = config.sqs;
-  if (sqs.enabled && context.name && enabled(context, 'sqs', event)) {
-    const queueName = sqsQueueName(context.name, event);
-    out.push({ sink: 'sqs', destination: queueName, delivery: { sink: 'sqs', queueName, groupId: sqsSafe(context.name), envelope: make(queueName) } });
+  if (sqs.enabled && broker && enabled(context, 'sqs', event)) {
+    const queueName = sqsQueueName(broker, event);
+    out.push({ sink: 'sqs', destination: queueName, delivery: { sink: 'sqs', queueName, groupId: broker, envelope: make(queueName) } });
   }
   if (sqs.enabled && sqs.globalEnabled && wants(sqs.globalEvents, event)) {
     const queueName = sqsQueueName(sqs.globalPrefix, event);
-    out.push({ sink: 'sqs', destination: queueName, delivery: { sink: 'sqs', queueName, groupId: sqsSafe(lane || 'server'), envelope: make(queueName) } });
+    out.push({ sink: 'sqs', destination: queueName, delivery: { sink: 'sqs', queueName, groupId: broker ?? 'server', envelope: make(queueName) } });
   }
 
   const nats = config.nats;
-  if (nats.enabled && context.name && enabled(context, 'nats', event)) {
-    const subject = `${context.name}.${payloadName(event)}`;
-    out.push({ sink: 'nats', destination: `${context.name}.>`, delivery: { sink: 'nats', subject, envelope: make(subject) } });
+  if (nats.enabled && broker && enabled(context, 'nats', event)) {
+    const subject = natsSubject(broker, event);
+    out.push({ sink: 'nats', destination: `${broker}.>`, delivery: { sink: 'nats', subject, envelope: make(subject) } });
   }
   if (nats.enabled && nats.globalEnabled && wants(nats.globalEvents, event)) {
     const subject = `${nats.globalPrefix}.${payloadName(event)}`;

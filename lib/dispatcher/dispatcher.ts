@@ -5,6 +5,7 @@ import type { NewOutboxRow, OutboxRepository, SinkName } from '../db/outbox.js';
 import type { Repositories } from '../db/repositories.js';
 import type { EventName } from '../events/names.js';
 import type { EventPayloads } from '../events/payloads.js';
+import type { EventOwner } from '../events/publisher.js';
 import type { Logger } from '../logger.js';
 import { address, type InstanceContext } from './destinations.js';
 
@@ -23,7 +24,7 @@ export interface DispatcherOptions {
 
 interface PendingOf<E extends EventName> {
   /** null for server-wide events. */
-  instance: string | null;
+  instance: EventOwner | null;
   event: E;
   data: EventPayloads[E];
   at: number;
@@ -51,7 +52,7 @@ export class Dispatcher extends Actor<DispatcherMessage> {
   private buffer: PendingEvent[] = [];
   private timer: NodeJS.Timeout | undefined;
   private drainWaiters: Reply<void>[] = [];
-  /** Each instance's destinations, kept until its configuration changes. */
+  /** Each instance's destinations by instance id, kept until its configuration changes. */
   private readonly known = new Map<string, InstanceContext>();
   /** Bumped by forget(): a lookup that began before it must not be kept. */
   private readonly versions = new Map<string, number>();
@@ -61,16 +62,16 @@ export class Dispatcher extends Actor<DispatcherMessage> {
   }
 
   /** Resolves once the event is durable in the outbox. */
-  publish<E extends EventName>(instance: string | null, event: E, data: EventPayloads[E]): Promise<void> {
+  publish<E extends EventName>(instance: EventOwner | null, event: E, data: EventPayloads[E]): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       const pending: PendingOf<E> = { instance, event, data, at: Date.now(), reply: { resolve, reject } };
       this.tell({ type: 'publish', pending: pending as PendingEvent });
     });
   }
 
-  forget(instance: string): void {
-    this.known.delete(instance);
-    this.versions.set(instance, (this.versions.get(instance) ?? 0) + 1);
+  forget(instance: EventOwner): void {
+    this.known.delete(instance.id);
+    this.versions.set(instance.id, (this.versions.get(instance.id) ?? 0) + 1);
   }
 
   /** Commits whatever is buffered; resolves when the buffer is empty. */
@@ -127,7 +128,7 @@ export class Dispatcher extends Actor<DispatcherMessage> {
     const contexts = await this.contexts(batch);
     const rows: NewOutboxRow[] = [];
     for (const pending of batch) {
-      const context = contexts.get(pending.instance ?? '') ?? serverContext();
+      const context = (pending.instance && contexts.get(pending.instance.id)) || serverContext();
       const data = await this.enrich(pending);
       const base = { serverUrl: this.options.serverUrl, dateTime: new Date(pending.at).toISOString() };
       const eventId = randomUUID();
@@ -135,7 +136,7 @@ export class Dispatcher extends Actor<DispatcherMessage> {
         if (!this.options.sinks.has(addressed.sink)) continue;
         rows.push({
           eventId,
-          instance: pending.instance ?? '',
+          instanceId: pending.instance?.id ?? '',
           sink: addressed.sink,
           destination: addressed.destination,
           event: pending.event,
@@ -162,25 +163,28 @@ export class Dispatcher extends Actor<DispatcherMessage> {
    * from the next event on without a lookup per event.
    */
   private async contexts(batch: PendingEvent[]): Promise<Map<string, InstanceContext>> {
-    const names = [...new Set(batch.map((pending) => pending.instance).filter((name): name is string => Boolean(name)))];
+    const owners = new Map<string, EventOwner>();
+    for (const pending of batch) if (pending.instance) owners.set(pending.instance.id, pending.instance);
     const contexts = new Map<string, InstanceContext>();
-    for (const name of names) {
-      const version = this.versions.get(name) ?? 0;
-      const context = this.known.get(name) ?? (await this.lookup(name));
-      if ((this.versions.get(name) ?? 0) === version) this.known.set(name, context);
-      contexts.set(name, context);
+    for (const [id, owner] of owners) {
+      const version = this.versions.get(id) ?? 0;
+      const context = this.known.get(id) ?? (await this.lookup(owner));
+      if ((this.versions.get(id) ?? 0) === version) this.known.set(id, context);
+      contexts.set(id, context);
     }
     return contexts;
   }
 
-  private async lookup(name: string): Promise<InstanceContext> {
+  private async lookup(owner: EventOwner): Promise<InstanceContext> {
     const { repos } = this.options;
-    const instance = await repos.instances.findByName(name);
+    const instance = await repos.instances.findById(owner.id);
     // Deleted already: only the server-wide destinations remain.
-    if (!instance) return { ...serverContext(), name };
+    if (!instance) return { ...serverContext(), id: owner.id, name: owner.name };
     const [webhook, integrations] = await Promise.all([repos.webhooks.find(instance.id), repos.eventIntegrations.findMany([instance.id])]);
     return {
-      name,
+      id: instance.id,
+      name: instance.name,
+      brokerName: instance.brokerName,
       token: instance.token,
       ownerJid: instance.ownerJid,
       webhook: webhook?.value ?? null,
@@ -194,5 +198,5 @@ function isQrEvent(pending: PendingOf<EventName>): pending is PendingOf<'QRCODE_
 }
 
 function serverContext(): InstanceContext {
-  return { name: null, token: null, ownerJid: null, webhook: null, integrations: new Map() };
+  return { id: null, name: null, brokerName: null, token: null, ownerJid: null, webhook: null, integrations: new Map() };
 }

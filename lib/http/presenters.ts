@@ -68,6 +68,7 @@ export function instanceListingView(listing: InstanceListing, showToken: boolean
   return {
     id: instance.id,
     name: instance.name,
+    brokerName: instance.brokerName,
     connectionStatus: instance.connectionStatus,
     workerState: listing.workerState,
     ownerJid: instance.ownerJid,

@@ -111,10 +111,10 @@ async function removeNow(deps: InstanceDeps, instance: Instance): Promise<void> 
   await deps.store.drain();
   // Published while the instance's own destinations are still configured.
   const data = { instanceName: instance.name, instanceId: instance.id };
-  await deps.events.publish(instance.name, 'REMOVE_INSTANCE', data);
-  await deps.events.publish(instance.name, 'INSTANCE_DELETE', data);
+  await deps.events.publish(instance, 'REMOVE_INSTANCE', data);
+  await deps.events.publish(instance, 'INSTANCE_DELETE', data);
   await deps.repos.instances.delete(instance.id);
-  deps.events.forget(instance.name);
+  deps.events.forget(instance);
   deps.logger.info({ instance: instance.name }, 'instance deleted');
 }
 

@@ -3,6 +3,7 @@ import type { Instance } from '../db/instances.js';
 import type { ProxyConfig } from '../instance-config/proxy.js';
 import { repositories } from '../db/repositories.js';
 import { conflict, DomainError, invalid } from '../errors.js';
+import { brokerName } from '../events/broker-name.js';
 import { describeProxy } from '../proxy/agent.js';
 import { probeProxy } from '../proxy/probe.js';
 import { connect, type ConnectionDeps, type QrView } from './connection.js';
@@ -10,6 +11,8 @@ import type { InstanceDeps } from './deps.js';
 import type { InstanceSpec } from './spec.js';
 
 export const nameTaken = (name: string) => conflict(`This name "${name}" is already in use.`);
+export const brokerNameTaken = (name: string, other: string) =>
+  conflict(`This name "${name}" maps to the same broker destination as the existing instance "${other}".`);
 
 /** Fetches the configured probe URL through the proxy; an unusable proxy is a 400. */
 export async function assertProxyWorks(deps: InstanceDeps, proxy: ProxyConfig): Promise<void> {
@@ -25,6 +28,12 @@ function isUniqueViolation(error: unknown): boolean {
   return e.code === 'SQLITE_CONSTRAINT' || e.code === '23505' || /UNIQUE constraint/i.test(e.message ?? '');
 }
 
+async function raceLoser(deps: InstanceDeps, name: string): Promise<Error> {
+  const sameBroker = await deps.repos.instances.findByBrokerName(brokerName(name));
+  if (sameBroker && sameBroker.name !== name) return brokerNameTaken(name, sameBroker.name);
+  return nameTaken(name);
+}
+
 /**
  * Checks what the schema cannot (name and token free, proxy reachable), then
  * stores the instance with all its configuration in one transaction: either
@@ -37,6 +46,8 @@ export function createInstance(deps: InstanceDeps, spec: InstanceSpec): Promise<
 
 async function createNow(deps: InstanceDeps, spec: InstanceSpec): Promise<Instance> {
   if (await deps.repos.instances.findByName(spec.name)) throw nameTaken(spec.name);
+  const sameBroker = await deps.repos.instances.findByBrokerName(brokerName(spec.name));
+  if (sameBroker) throw brokerNameTaken(spec.name, sameBroker.name);
   if (await deps.repos.instances.findByToken(spec.token)) throw conflict('This token is already in use.');
   if (spec.proxy) await assertProxyWorks(deps, spec.proxy);
 
@@ -61,16 +72,14 @@ async function createNow(deps: InstanceDeps, spec: InstanceSpec): Promise<Instan
       if (spec.chatwoot) await repos.chatwoot.save(id, spec.chatwoot);
     });
   } catch (error) {
-    // Two creates with the same name raced past the check above.
-    if (isUniqueViolation(error)) throw nameTaken(spec.name);
+    // Two creates raced past the checks above: tell which rule the winner took.
+    if (isUniqueViolation(error)) throw await raceLoser(deps, spec.name);
     throw error;
   }
-  // An instance of the same name may have existed before: its destinations are not these.
-  deps.events.forget(spec.name);
   const instance = await deps.repos.instances.findById(id);
   if (!instance) throw new Error(`instance "${spec.name}" was not stored`);
   deps.logger.info({ instance: spec.name, integration: spec.integration }, 'instance created');
-  await deps.events.publish(instance.name, 'INSTANCE_CREATE', { instanceName: instance.name, instanceId: instance.id });
+  await deps.events.publish(instance, 'INSTANCE_CREATE', { instanceName: instance.name, instanceId: instance.id });
   return instance;
 }
 

@@ -14,12 +14,12 @@ export function instanceObserver(deps: Pick<InstanceDeps, 'store' | 'logger' | '
   const record = (instance: InstanceRef, patch: ConnectionPatch, autoConnect?: boolean) => {
     deps.store.recordState(instance.id, patch, autoConnect).then(
       // Envelopes name the owner as their sender: read it again once it is stored.
-      () => patch.ownerJid !== undefined && deps.events.forget(instance.name),
+      () => patch.ownerJid !== undefined && deps.events.forget(instance),
       (error: unknown) => deps.logger.error({ instance: instance.name, err: error }, 'could not record the connection state'),
     );
   };
   const publish = <E extends EventName>(instance: InstanceRef, event: E, data: EventPayloads[E]) => {
-    deps.events.publish(instance.name, event, data).catch((error: unknown) => {
+    deps.events.publish(instance, event, data).catch((error: unknown) => {
       deps.logger.error({ instance: instance.name, event, err: error }, 'could not publish an event');
     });
   };

@@ -107,7 +107,7 @@ export class SinkRunner<S extends SinkName> extends Actor<RunnerMessage> {
           if (this.running.size >= this.options.concurrency) break;
           const key = laneKey(head);
           if (this.running.has(key)) continue;
-          this.running.set(key, this.runLane({ instance: head.instance, destination: head.destination }, key));
+          this.running.set(key, this.runLane({ instanceId: head.instanceId, destination: head.destination }, key));
         }
       })
       .catch((error: unknown) => this.crash(error))
@@ -145,7 +145,7 @@ export class SinkRunner<S extends SinkName> extends Actor<RunnerMessage> {
             continue;
           }
           await this.flush(done);
-          await this.fail(row, outcome.retryable, outcome.error);
+          await this.fail(row, delivery.envelope.instance, outcome.retryable, outcome.error);
           return;
         }
         await this.flush(done);
@@ -160,12 +160,12 @@ export class SinkRunner<S extends SinkName> extends Actor<RunnerMessage> {
     await this.outbox.markDelivered(done.splice(0), this.now());
   }
 
-  private async fail(row: OutboxRow, retryable: boolean, error: string): Promise<void> {
+  private async fail(row: OutboxRow, instance: string | null, retryable: boolean, error: string): Promise<void> {
     const attempts = row.attempts + 1;
     const decision = nextAttempt(attempts, retryable, this.options.retry);
     const nextAttemptAt = decision.dead ? row.nextAttemptAt : this.now() + decision.delayMs;
     await this.outbox.markFailed(row.id, { attempts, nextAttemptAt, error, dead: decision.dead });
-    const log = { instance: row.instance, sink: this.sink.name, eventId: row.eventId, attempts, error };
+    const log = { instance, instanceId: row.instanceId, sink: this.sink.name, eventId: row.eventId, attempts, error };
     if (decision.dead) this.logger.warn(log, 'event dead-lettered');
     else this.logger.info({ ...log, retryInMs: decision.delayMs }, 'delivery failed, will retry');
   }

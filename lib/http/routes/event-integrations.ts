@@ -1,4 +1,5 @@
 import Router from '@koa/router';
+import { brokerDestinations } from '../../dispatcher/destinations.js';
 import { eventIntegrationFromSet, eventIntegrationView, type BrokerKind } from '../../instance-config/event-integration.js';
 import { instanceParams } from '../../schemas/common.js';
 import { setEventIntegrationBody } from '../../schemas/event-integration.js';
@@ -19,7 +20,7 @@ export function eventIntegrationRoutes(deps: RouteDeps, kind: BrokerKind): Route
       const instance = instanceOf(ctx);
       const value = eventIntegrationFromSet(body[kind]);
       await deps.repos.eventIntegrations.save(instance.id, kind, value);
-      deps.events.forget(instance.name);
+      deps.events.forget(instance);
       const stored = await deps.repos.eventIntegrations.find(instance.id, kind);
       respondJson(ctx, { ...eventIntegrationView(value), createdAt: stored?.createdAt, updatedAt: stored?.updatedAt, instanceId: instance.id }, 201);
     }),
@@ -31,7 +32,9 @@ export function eventIntegrationRoutes(deps: RouteDeps, kind: BrokerKind): Route
     validate({ params: instanceParams }, async (ctx) => {
       const instance = instanceOf(ctx);
       const stored = await deps.repos.eventIntegrations.find(instance.id, kind);
-      respondJson(ctx, stored ? withRow(instance.id, stored, eventIntegrationView(stored)) : null);
+      // Where this instance's events go on the broker (named after its broker name).
+      const destinations = brokerDestinations(kind, instance.brokerName);
+      respondJson(ctx, stored ? { ...withRow(instance.id, stored, eventIntegrationView(stored)), destinations } : null);
     }),
   );
 

@@ -31,7 +31,7 @@ export function outboxRoutes(deps: RouteDeps): Router {
     async (ctx: AppContext) => {
       const instance = instanceOf(ctx);
       const { limit = 50, offset = 0 } = ctx.state.query as DeadLettersQuery;
-      const page = await deps.outbox.deadLetters(instance.name, { limit, offset });
+      const page = await deps.outbox.deadLetters(instance.id, { limit, offset });
       ctx.body = { total: page.total, limit, offset, deadLetters: page.rows.map(deadLetterView) };
     },
   );
@@ -43,7 +43,7 @@ export function outboxRoutes(deps: RouteDeps): Router {
     async (ctx: AppContext) => {
       const instance = instanceOf(ctx);
       const { ids } = ctx.request.body as ReplayBody;
-      const replayed = await deps.outbox.replay(instance.name, ids ? [...ids] : undefined);
+      const replayed = await deps.outbox.replay(instance.id, ids ? [...ids] : undefined);
       if (replayed > 0) deps.sinks.wake([...SINK_NAMES]);
       ctx.body = { replayed };
     },

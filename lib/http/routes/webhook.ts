@@ -20,7 +20,7 @@ export function webhookRoutes(deps: RouteDeps): Router {
       const current = await deps.repos.webhooks.find(instance.id);
       const webhook = webhookFromSet(body.webhook, current?.value, blank);
       await deps.repos.webhooks.save(instance.id, webhook);
-      deps.events.forget(instance.name);
+      deps.events.forget(instance);
       // The worker downloads received media only when the webhook wants it inline.
       await notifyWorker(deps, instance, 'reload-settings');
       const stored = await deps.repos.webhooks.find(instance.id);
