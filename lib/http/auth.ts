@@ -11,8 +11,6 @@ export interface RequestState {
   caller?: Caller;
   /** The instance named in the path, loaded once by the auth step. */
   instance?: Instance;
-  /** The query string after validation and type coercion. */
-  query?: Record<string, unknown>;
 }
 
 export type AppContext = ParameterizedContext<RequestState> & { params: Record<string, string> };

@@ -1,7 +1,6 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsPkg from 'ajv-formats';
 import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
-import type { Next } from 'koa';
 import type {} from 'koa-body';
 import type { AppContext } from './auth.js';
 import { badRequest } from './errors.js';
@@ -172,13 +171,11 @@ export type Handler<S extends RouteSchemas> = (ctx: AppContext, request: ValidRe
  * that part. Blank values ("" or null) in the body and query are removed
  * first: clients send them for every field a user left empty.
  */
-export function validate<S extends RouteSchemas>(schemas: S, handler: Handler<S>): (ctx: AppContext) => Promise<void>;
-export function validate<S extends RouteSchemas>(schemas: S): (ctx: AppContext, next: Next) => Promise<void>;
-export function validate<S extends RouteSchemas>(schemas: S, handler?: Handler<S>) {
+export function validate<S extends RouteSchemas>(schemas: S, handler: Handler<S>): (ctx: AppContext) => Promise<void> {
   const params = schemas.params ? compileText(schemas.params) : undefined;
   const query = schemas.query ? compileText(schemas.query) : undefined;
   const body = schemas.body ? bodyValidator(schemas.body) : undefined;
-  return async function validateRequest(ctx: AppContext, next?: Next): Promise<void> {
+  return async function validateRequest(ctx: AppContext): Promise<void> {
     const request = { body: undefined, query: undefined, params: undefined, blank: new Set<string>() } as {
       body: unknown;
       query: unknown;
@@ -194,7 +191,6 @@ export function validate<S extends RouteSchemas>(schemas: S, handler?: Handler<S
       const value: Record<string, unknown> = withoutBlanks({ ...ctx.query }, schemas.query as SchemaNode, '', new Set());
       if (!query(value)) throw badRequest(formatErrors(query.errors));
       request.query = value;
-      ctx.state.query = value;
     }
     if (body) {
       const raw: unknown = ctx.request.body ?? {};
@@ -202,9 +198,7 @@ export function validate<S extends RouteSchemas>(schemas: S, handler?: Handler<S
       const check = body(ctx);
       if (!check(value)) throw badRequest(formatErrors(check.errors));
       request.body = value;
-      ctx.request.body = value as typeof ctx.request.body;
     }
-    if (handler) await handler(ctx, request as ValidRequest<S>);
-    else await next?.();
+    await handler(ctx, request as ValidRequest<S>);
   };
 }

@@ -1,8 +1,8 @@
 import Router from '@koa/router';
 import { SINK_NAMES, type OutboxRow } from '../../db/outbox.js';
 import { instanceParams } from '../../schemas/common.js';
-import { deadLettersQuery, replayBody, type DeadLettersQuery, type ReplayBody } from '../../schemas/outbox.js';
-import { instanceOf, type AppContext } from '../auth.js';
+import { deadLettersQuery, replayBody } from '../../schemas/outbox.js';
+import { instanceOf } from '../auth.js';
 import type { RouteDeps } from '../route-deps.js';
 import { validate } from '../validate.js';
 
@@ -27,26 +27,23 @@ export function outboxRoutes(deps: RouteDeps): Router {
   router.get(
     '/deadLetters/:instanceName',
     auth.instanceAccess,
-    validate({ params: instanceParams, query: deadLettersQuery }),
-    async (ctx: AppContext) => {
+    validate({ params: instanceParams, query: deadLettersQuery }, async (ctx, { query }) => {
       const instance = instanceOf(ctx);
-      const { limit = 50, offset = 0 } = ctx.state.query as DeadLettersQuery;
+      const { limit = 50, offset = 0 } = query;
       const page = await deps.outbox.deadLetters(instance.id, { limit, offset });
       ctx.body = { total: page.total, limit, offset, deadLetters: page.rows.map(deadLetterView) };
-    },
+    }),
   );
 
   router.post(
     '/replay/:instanceName',
     auth.instanceAccess,
-    validate({ params: instanceParams, body: replayBody }),
-    async (ctx: AppContext) => {
+    validate({ params: instanceParams, body: replayBody }, async (ctx, { body }) => {
       const instance = instanceOf(ctx);
-      const { ids } = ctx.request.body as ReplayBody;
-      const replayed = await deps.outbox.replay(instance.id, ids ? [...ids] : undefined);
+      const replayed = await deps.outbox.replay(instance.id, body.ids ? [...body.ids] : undefined);
       if (replayed > 0) deps.sinks.wake([...SINK_NAMES]);
       ctx.body = { replayed };
-    },
+    }),
   );
 
   return router;
