@@ -156,7 +156,8 @@ export function validate(schemas: RouteSchemas) {
       ctx.state.query = value;
     }
     if (body) {
-      const value: unknown = ctx.request.body ?? {};
+      // Routes read the body from the request: no body at all reads as {}.
+      const value: unknown = (ctx.request.body ??= {});
       if (!body(value)) throw badRequest(formatErrors(body.errors));
     }
     await next();

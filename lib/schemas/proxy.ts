@@ -1,12 +1,12 @@
 import type { FromSchema } from 'json-schema-to-ts';
-import { port, proxyProtocol } from './common.js';
+import { port, proxyHost, proxyProtocol } from './common.js';
 
 export const setProxyBody = {
   type: 'object',
   required: ['enabled'],
   properties: {
     enabled: { type: 'boolean' },
-    host: { type: 'string', minLength: 1, maxLength: 255 },
+    host: proxyHost,
     port,
     protocol: proxyProtocol,
     username: { type: 'string', maxLength: 255 },
