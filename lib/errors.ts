@@ -10,6 +10,7 @@ export type ErrorKind =
   | 'conflict' // a name or token is taken
   | 'not-found'
   | 'too-large' // a body or file over its limit
+  | 'unsupported-type' // a body in a content type no route reads
   | 'unavailable' // a dependency did not answer in time, or the gateway is stopping
   | RefusalCode; // what an instance's worker answers a command with
 

@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import type Koa from 'koa';
 import { createRequire } from 'node:module';
 import type { Config } from './config.js';
 import { CpuPool } from './cpu/pool.js';
@@ -23,6 +24,8 @@ const { version } = require('../../package.json') as { version: string };
 
 export interface Gateway {
   server: Server;
+  /** The HTTP app the server runs, e.g. to list its routes. */
+  app: Koa;
   /** The port actually bound (SERVER_PORT=0 picks a free one). */
   port: number;
   supervisor: Supervisor;
@@ -145,5 +148,5 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
     })();
     return stopping;
   };
-  return { server, port, supervisor, sinks, stop };
+  return { server, app, port, supervisor, sinks, stop };
 }

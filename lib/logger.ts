@@ -1,4 +1,5 @@
 import { pino, type Logger } from 'pino';
+import { redactUrlCredentials } from './url-credentials.js';
 
 export type { Logger };
 
@@ -21,6 +22,8 @@ const REDACT = [
   'headers.authorization',
   'req.headers.apikey',
   'req.headers.authorization',
+  '*.headers.apikey',
+  '*.headers.authorization',
 ];
 
 export function createLogger(level: string, name = 'gateway'): Logger {
@@ -28,6 +31,9 @@ export function createLogger(level: string, name = 'gateway'): Logger {
     name,
     level,
     redact: { paths: REDACT, censor: '[redacted]' },
+    // Field paths cannot catch a password inside a URL quoted in a message or an
+    // error text (a webhook URL, a broker URI): the finished line is scrubbed.
+    hooks: { streamWrite: redactUrlCredentials },
   });
 }
 

@@ -3,6 +3,7 @@ import { HttpMethodEnum, koaBody } from 'koa-body';
 import type { Logger } from '../logger.js';
 import { createAuth } from './auth.js';
 import { errorMiddleware } from './error-middleware.js';
+import { bodyReadFailed, guardBody, guardPathAndQuery } from './request-guard.js';
 import type { RouteDeps } from './route-deps.js';
 import { chatRoutes } from './routes/chat.js';
 import { chatwootRoutes } from './routes/chatwoot.js';
@@ -24,6 +25,7 @@ export function createApp(deps: AppDeps, logger: Logger): Koa {
   const routeDeps: RouteDeps = { ...deps, auth: createAuth(deps.config.apiKey, deps.repos.instances) };
 
   app.use(errorMiddleware(logger));
+  app.use(guardPathAndQuery());
   app.use(
     koaBody({
       json: true,
@@ -35,8 +37,10 @@ export function createApp(deps: AppDeps, logger: Logger): Koa {
       parsedMethods: [HttpMethodEnum.POST, HttpMethodEnum.PUT, HttpMethodEnum.PATCH, HttpMethodEnum.DELETE],
       jsonLimit: deps.config.server.bodyLimit,
       formLimit: deps.config.server.bodyLimit,
+      onError: bodyReadFailed,
     }),
   );
+  app.use(guardBody(['POST', 'PUT', 'PATCH', 'DELETE']));
 
   const routers = [
     serviceRoutes(routeDeps),

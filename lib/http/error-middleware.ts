@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import type { Context, Next } from 'koa';
 import { DomainError, type ErrorKind } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -11,6 +12,7 @@ const STATUS_OF: Record<ErrorKind, number> = {
   conflict: 403, // as Evolution answers a taken name
   'not-found': 404,
   'too-large': 413,
+  'unsupported-type': 415,
   unavailable: 503,
   'not-connected': 400,
   'not-on-whatsapp': 400,
@@ -29,13 +31,9 @@ function classify(error: unknown): { status: number; messages: string[] } {
     // A fault's own text stays in the log.
     return { status, messages: status === 500 ? ['Internal server error'] : error.messages };
   }
-  // Errors raised by the body parser carry their own status (400 bad JSON, 413 too large, 415).
-  const e = error as { status?: number; statusCode?: number; message?: string };
-  const status = e.status ?? e.statusCode;
-  if (status && status >= 400 && status < 500) {
-    const message = status === 400 ? `Invalid JSON body: ${e.message ?? 'malformed'}` : (e.message ?? 'Bad request');
-    return { status, messages: [message] };
-  }
+  // A library's client error that reached us unconverted: its status holds, its text is not ours to show.
+  const status = (error as { status?: unknown }).status;
+  if (typeof status === 'number' && status >= 400 && status < 500) return { status, messages: [STATUS_CODES[status] ?? 'Bad request'] };
   return { status: 500, messages: ['Internal server error'] };
 }
 

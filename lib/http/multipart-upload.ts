@@ -3,6 +3,7 @@ import { koaBody, type ScalarOrArrayFiles } from 'koa-body';
 import { readFile, unlink } from 'node:fs/promises';
 import { DomainError } from '../errors.js';
 import { badRequest } from './errors.js';
+import { jsonShapeProblem } from './json-shape.js';
 
 type UploadedFile = Exclude<ScalarOrArrayFiles[string], unknown[]>;
 
@@ -57,6 +58,9 @@ export function multipartUpload(mediaField: string, bodyLimit: string) {
     try {
       const file = files.find((candidate) => candidate.size > 0);
       const body = (ctx.request.body ?? {}) as Record<string, unknown>;
+      // Form fields are held to the rules JSON bodies meet before any route sees them.
+      const problem = jsonShapeProblem(body);
+      if (problem) throw badRequest(problem);
       if (file && body[mediaField] === undefined) {
         const bytes = await readFile(file.filepath);
         // Without a part type the bytes are sniffed, as for bare base64.

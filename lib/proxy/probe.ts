@@ -12,7 +12,13 @@ export type ProbeResult = { ok: true; status: number; body: string } | { ok: fal
 export function probeProxy(proxy: ProxyConfig, target: string, timeoutMs: number): Promise<ProbeResult> {
   const url = new URL(target);
   const tls = url.protocol === 'https:';
-  const agent = proxyAgent(proxy, tls);
+  let agent: ReturnType<typeof proxyAgent>;
+  try {
+    agent = proxyAgent(proxy, tls);
+  } catch (error) {
+    // The agent parses the proxy as a URL: a host it cannot parse is a proxy that does not work.
+    return Promise.resolve({ ok: false, reason: (error as Error).message });
+  }
   const get = tls ? https.get : http.get;
   return new Promise<ProbeResult>((resolve) => {
     const request = get(url, { agent, timeout: timeoutMs }, (response) => {

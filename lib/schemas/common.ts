@@ -64,6 +64,19 @@ export const port = {
   'x-rule': 'must be a port number (1-65535)',
 } as const;
 
+// Host names (letters, digits, "-", "_" between dots; IPv4 is one of them) or
+// an IPv6 address in brackets: what the proxy agents take inside a URL.
+const HOST_LABEL = '[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?';
+export const HOST_PATTERN = `^(?:${HOST_LABEL}(?:\\.${HOST_LABEL})*\\.?|\\[[0-9A-Fa-f:.]{2,45}\\])$`;
+
+export const proxyHost = {
+  type: 'string',
+  minLength: 1,
+  maxLength: 255,
+  pattern: HOST_PATTERN,
+  'x-rule': 'must be a host name or an IP address (IPv6 in brackets)',
+} as const;
+
 export const proxyProtocol = {
   type: 'string',
   enum: PROXY_PROTOCOL_NAMES,
@@ -113,7 +126,7 @@ export const webhookObject = {
 
 export const chatwootProperties = {
   enabled: { type: 'boolean' },
-  accountId: { type: ['string', 'integer'], minLength: 1, maxLength: 64 },
+  accountId: { type: ['string', 'integer'], minLength: 1, maxLength: 64, minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
   token: { type: 'string', minLength: 1, maxLength: 255 },
   url: httpUrl,
   signMsg: { type: 'boolean' },
@@ -135,6 +148,8 @@ export const chatwootProperties = {
 export const recipientNumber = {
   type: 'string',
   minLength: 1,
+  // A jid is stored with the message (remote_jid, 128 characters).
+  maxLength: 128,
   pattern: '^(\\+?[0-9 ()-]{5,30}|[^@\\s]+@(s\\.whatsapp\\.net|g\\.us|lid|broadcast|newsletter|c\\.us))$',
   'x-rule': 'must be a phone number (digits) or a WhatsApp jid (…@s.whatsapp.net, …@g.us)',
 } as const;

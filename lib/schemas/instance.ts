@@ -10,6 +10,7 @@ import {
   instanceParams,
   msgCallNeedsRejectCall,
   port,
+  proxyHost,
   proxyProtocol,
   recipientNumber,
   settingsProperties,
@@ -63,7 +64,7 @@ export const createInstanceBody = {
     },
     ...settingsProperties,
 
-    proxyHost: { type: 'string', minLength: 1, maxLength: 255 },
+    proxyHost,
     proxyPort: port,
     proxyProtocol,
     proxyUsername: { type: 'string', maxLength: 255 },
@@ -86,7 +87,7 @@ export const createInstanceBody = {
     natsEnabled: { type: 'boolean' },
     natsEvents: events,
 
-    chatwootAccountId: { type: ['string', 'integer'], pattern: '^[0-9]+$', maxLength: 64, 'x-rule': 'must be a Chatwoot account id (digits)' },
+    chatwootAccountId: { type: ['string', 'integer'], pattern: '^[0-9]+$', maxLength: 64, minimum: 0, maximum: Number.MAX_SAFE_INTEGER, 'x-rule': 'must be a Chatwoot account id (digits)' },
     chatwootToken: { type: 'string', minLength: 1, maxLength: 255 },
     chatwootUrl: httpUrl,
     chatwootSignMsg: { type: 'boolean' },

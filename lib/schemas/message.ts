@@ -5,10 +5,11 @@ export const messageKey = {
   type: 'object',
   required: ['id', 'remoteJid'],
   properties: {
-    id: { type: 'string', minLength: 1 },
-    remoteJid: { type: 'string', minLength: 1 },
+    // Stored with the message: key_id, remote_jid and participant hold 128 characters.
+    id: { type: 'string', minLength: 1, maxLength: 128 },
+    remoteJid: { type: 'string', minLength: 1, maxLength: 128 },
     fromMe: { type: 'boolean' },
-    participant: { type: 'string' },
+    participant: { type: 'string', maxLength: 128 },
   },
 } as const;
 

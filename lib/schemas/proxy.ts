@@ -1,5 +1,5 @@
 import type { FromSchema } from 'json-schema-to-ts';
-import { port, proxyProtocol } from './common.js';
+import { port, proxyHost, proxyProtocol } from './common.js';
 
 export const setProxyBody = {
   type: 'object',
@@ -8,7 +8,7 @@ export const setProxyBody = {
   'x-blank-disables': ['host', 'port'],
   properties: {
     enabled: { type: 'boolean' },
-    host: { type: 'string', minLength: 1, maxLength: 255 },
+    host: proxyHost,
     port,
     protocol: proxyProtocol,
     username: { type: 'string', maxLength: 255 },

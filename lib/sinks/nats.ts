@@ -1,6 +1,7 @@
 import { connect, headers as natsHeaders, type JetStreamManager, type NatsConnection } from 'nats';
 import { withTimeout } from '../actor/actor.js';
 import type { Logger } from '../logger.js';
+import { redactUrlCredentials } from '../url-credentials.js';
 import type { NatsDelivery } from './delivery.js';
 import { delivered, errorText, retry, type DeliveryOutcome, type Sink } from './sink.js';
 
@@ -37,11 +38,11 @@ export class NatsSink implements Sink<'nats'> {
     try {
       link = await this.linkUp();
     } catch (error) {
-      return retry(`NATS unavailable at ${this.uri}: ${errorText(error)}`);
+      return retry(`NATS unavailable at ${redactUrlCredentials(this.uri)}: ${errorText(error)}`);
     }
     // While reconnecting the client would buffer the message and send it later,
     // behind whatever is retried meanwhile: refuse now and retry in order instead.
-    if (!link.up || link.connection.isClosed()) return retry(`NATS disconnected from ${this.uri}`);
+    if (!link.up || link.connection.isClosed()) return retry(`NATS disconnected from ${redactUrlCredentials(this.uri)}`);
     const data = new TextEncoder().encode(JSON.stringify(delivery.envelope));
     const hdrs = natsHeaders();
     hdrs.set('Nats-Msg-Id', eventId);
@@ -86,7 +87,7 @@ export class NatsSink implements Sink<'nats'> {
     this.link = link;
     this.streams.clear();
     void this.watch(link);
-    this.logger.info({ uri: this.uri, jetstream: manager !== null }, 'NATS connected');
+    this.logger.info({ uri: redactUrlCredentials(this.uri), jetstream: manager !== null }, 'NATS connected');
     return link;
   }
 

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { Agent, request } from 'undici';
+import { redactUrlCredentials } from '../url-credentials.js';
 import type { WebhookDelivery } from './delivery.js';
 import { delivered, errorText, reject, retry, type DeliveryOutcome, type Sink } from './sink.js';
 
@@ -49,10 +50,11 @@ export class WebhookSink implements Sink<'webhook'> {
       await response.body.dump();
       const status = response.statusCode;
       if (status >= 200 && status < 300) return delivered();
-      const error = `HTTP ${status} from ${delivery.url}`;
+      // Error texts are logged and kept with the row: never with the URL's password.
+      const error = `HTTP ${status} from ${redactUrlCredentials(delivery.url)}`;
       return retryableStatus(status) ? retry(error) : reject(error);
     } catch (error) {
-      return retry(`POST ${delivery.url} failed: ${errorText(error)}`);
+      return retry(`POST ${redactUrlCredentials(delivery.url)} failed: ${redactUrlCredentials(errorText(error))}`);
     }
   }
 
