@@ -6,7 +6,9 @@ export const unauthorized = () => new DomainError('unauthorized', 'Unauthorized'
 export const forbidden = (messages: string | string[]) => new DomainError('forbidden', messages);
 export const notFound = (messages: string | string[]) => new DomainError('not-found', messages);
 
-export const instanceNotFound = (name: string) => notFound(`The "${name}" instance does not exist`);
+/** The name as the client gave it, cut short: a path can be far longer than any name. */
+export const instanceNotFound = (name: string) =>
+  notFound(`The "${name.length > 100 ? `${name.slice(0, 100)}…` : name}" instance does not exist`);
 
 export interface ErrorBody {
   status: number;

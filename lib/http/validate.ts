@@ -110,8 +110,8 @@ function rule(error: ErrorObject): string {
 export function formatErrors(errors: ErrorObject[] | null | undefined, prefix = ''): string[] {
   const messages = new Set<string>();
   for (const error of errors ?? []) {
-    // "must match then schema" repeats what the errors inside `then` already say.
-    if (error.keyword === 'if') continue;
+    // "must match then schema" and "property name must be valid" repeat what the errors inside already say.
+    if (error.keyword === 'if' || error.keyword === 'propertyNames') continue;
     const schema = (error.parentSchema ?? {}) as Annotated;
     if (schema['x-message'] && error.keyword !== 'required') {
       messages.add(schema['x-message']);

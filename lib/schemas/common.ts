@@ -49,9 +49,20 @@ export const httpUrl = {
   'x-rule': 'must be an http(s) URL',
 } as const;
 
+/** Headers sent with each webhook call: refused here rather than failing every delivery later. */
 export const headers = {
   type: 'object',
-  additionalProperties: { type: 'string' },
+  maxProperties: 50,
+  propertyNames: {
+    pattern: "^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}$",
+    'x-rule': 'must be HTTP header names',
+  },
+  additionalProperties: {
+    type: 'string',
+    maxLength: 4096,
+    pattern: '^[^\\r\\n\\u0000]*$',
+    'x-rule': 'must be a header value without line breaks',
+  },
 } as const;
 
 export const PORT_PATTERN = '^([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])$';

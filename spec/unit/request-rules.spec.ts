@@ -46,4 +46,12 @@ describe('request rules', () => {
       'Invalid integration: integration must be one of WHATSAPP-BAILEYS, WHATSAPP-BUSINESS',
     ]);
   });
+
+  it('refuses webhook headers no HTTP client could send', () => {
+    expect(messages({ instanceName: 'a', webhookHeaders: { 'bad name': 'x' } })).to.deep.equal(['webhookHeaders must be HTTP header names']);
+    expect(messages({ instanceName: 'a', webhookHeaders: { 'x-ok': 'a\r\nInjected: 1' } })).to.deep.equal([
+      'webhookHeaders.x-ok must be a header value without line breaks',
+    ]);
+    expect(messages({ instanceName: 'a', webhookHeaders: { authorization: 'Bearer t' } })).to.deep.equal([]);
+  });
 });
