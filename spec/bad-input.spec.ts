@@ -355,7 +355,7 @@ describe(`bad input on every route (${testDatabase})`, function () {
         message: /^key\.id must be at most 128/,
       },
       { route: `/chat/findMessages/${ALIVE}`, body: { page: 1e300 }, message: /^page must be <= 9007199254740991$/ },
-      { route: `/chat/findMessages/${ALIVE}`, body: { offset: -1e300 }, message: /^offset must be >= 1$/ },
+      { route: `/chat/findMessages/${ALIVE}`, body: { offset: -1e300 }, message: /^offset must be >= 0$/ },
       { route: `/chat/findMessages/${ALIVE}`, body: { where: { messageTimestamp: { gte: 1e300 } } }, message: /^where\.messageTimestamp\.gte must be a date/ },
       {
         route: `/chat/markMessageAsRead/${ALIVE}`,
