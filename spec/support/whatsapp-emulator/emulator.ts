@@ -393,9 +393,17 @@ export class WaEmulator {
     for (const chunk of chunks) {
       const syncType = proto.HistorySync.HistorySyncType[chunk.syncType ?? 0] as keyof typeof proto.HistorySync.HistorySyncType;
       this.historySyncs.push({ phone: account.pn, deviceId, syncType });
-      const { url: _url, ...blob } = mediaHost.seal(deflateSync(proto.HistorySync.encode(chunk).finish()), 'history');
+      // The notification names the blob by its path only; WhatsApp sends no URL.
+      const { directPath, mediaKey, fileSha256, fileEncSha256, fileLength } = mediaHost.seal(
+        deflateSync(proto.HistorySync.encode(chunk).finish()),
+        'history',
+      );
       await this.sendHistoryNotification(account, deviceId, {
-        ...blob,
+        directPath,
+        mediaKey,
+        fileSha256,
+        fileEncSha256,
+        fileLength,
         syncType: chunk.syncType,
         chunkOrder: chunk.chunkOrder,
         progress: chunk.progress,
