@@ -128,6 +128,8 @@ export interface WhatsAppConfig {
   fetchLatestVersion: boolean;
   /** Root key of the server's Noise certificate chain, base64; null: WhatsApp's own. */
   certPublicKey: string | null;
+  /** host:port that media named only by a path (history sync chunks) is fetched from; null: WhatsApp's. */
+  mediaHost: string | null;
   connectTimeoutMs: number;
   queryTimeoutMs: number;
   /** Lifetime of each QR code; null: Baileys' default (60 s, then 20 s). */
@@ -357,6 +359,7 @@ function whatsappFrom(read: Reader): WhatsAppConfig {
     version: versionFrom(read, read.string('CONFIG_SESSION_PHONE_VERSION', '')),
     fetchLatestVersion: read.boolean('WA_FETCH_LATEST_VERSION', false),
     certPublicKey: read.string('WA_CERT_PUBLIC_KEY', '') || null,
+    mediaHost: read.string('WA_MEDIA_HOST', '') || null,
     connectTimeoutMs: read.integer('WA_CONNECT_TIMEOUT_MS', 20_000, 1),
     queryTimeoutMs: read.integer('WA_QUERY_TIMEOUT_MS', 60_000, 1),
     qrTimeoutMs: qrTimeout === 0 ? null : qrTimeout,

@@ -1,6 +1,7 @@
 import makeWASocket, {
   fetchLatestWaWebVersion,
   isJidGroup,
+  proto,
   WA_CERT_DETAILS,
   type AuthenticationState,
   type WASocket,
@@ -11,6 +12,7 @@ import type { ProxyConfig } from '../lib/instance-config/proxy.js';
 import type { Settings } from '../lib/instance-config/settings.js';
 import type { Logger } from '../lib/logger.js';
 import { proxyAgent } from '../lib/proxy/agent.js';
+import { mediaHostDispatcher } from './media-host-dispatcher.js';
 
 export interface SocketInputs {
   whatsapp: WhatsAppConfig;
@@ -69,7 +71,10 @@ export async function createSocket(inputs: SocketInputs): Promise<WASocket> {
     ...(whatsapp.qrTimeoutMs ? { qrTimeout: whatsapp.qrTimeoutMs } : {}),
     markOnlineOnConnect: settings().alwaysOnline,
     syncFullHistory: settings().syncFullHistory,
+    // Baileys drops FULL chunks by default; an instance that asked for the full history keeps them.
+    shouldSyncHistoryMessage: ({ syncType }) => syncType !== proto.HistorySync.HistorySyncType.FULL || settings().syncFullHistory,
     shouldIgnoreJid: (jid: string) => settings().groupsIgnore && Boolean(isJidGroup(jid)),
     generateHighQualityLinkPreview: false,
+    ...(whatsapp.mediaHost ? { options: { dispatcher: mediaHostDispatcher(whatsapp.mediaHost) } } : {}),
   });
 }

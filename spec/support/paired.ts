@@ -13,6 +13,7 @@ export function emulatorEnv(wa: WaEmulator): Record<string, string> {
     WA_RECONNECT_BASE_MS: '100',
     WA_RECONNECT_MAX_MS: '1000',
     NODE_EXTRA_CA_CERTS: wa.caCertPath,
+    ...(wa.mediaHostname ? { WA_MEDIA_HOST: wa.mediaHostname } : {}),
   };
 }
 

@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import type { PhoneHistory } from './history.js';
 import { PhoneDevice } from './phone.js';
 
 export const S_WHATSAPP_NET = 's.whatsapp.net';
@@ -10,6 +11,8 @@ export interface Registration {
   signedPreKeyId: number;
   signedPreKeyPub: Buffer;
   signedPreKeySignature: Buffer;
+  /** The client asked for the full history (its `syncFullHistory`), in the companion props. */
+  requireFullSync: boolean;
 }
 
 /** A linked device (a Baileys client) of an account. */
@@ -34,6 +37,8 @@ export class Account {
   readonly companions = new Map<number, Companion>();
   nextDeviceId = 1;
   keyIndex = 0;
+  /** What the phone hands a newly linked device; null: an empty initial bootstrap. */
+  history: PhoneHistory | null = null;
 
   constructor(
     readonly pn: string,

@@ -215,6 +215,7 @@ export class Connection {
       signedPreKeyId: Buffer.from(data.eSkeyId ?? []).readUIntBE(0, 3),
       signedPreKeyPub: Buffer.from(data.eSkeyVal ?? []),
       signedPreKeySignature: Buffer.from(data.eSkeySig ?? []),
+      requireFullSync: data.deviceProps ? Boolean(proto.DeviceProps.decode(data.deviceProps).requireFullSync) : false,
     };
     const refs = Array.from({ length: 6 }, () => `2@${randomBytes(24).toString('base64')}`);
     for (const ref of refs) this.state.pendingRefs.set(ref, this);

@@ -1,3 +1,12 @@
+// History sync: an account's phone can be given a history (`giveHistory`, or
+// `history` at `scanQr`): chats with their messages (text or image, original
+// timestamps) and contact names. After a new device pairs and logs in, the
+// phone sends it HISTORY_SYNC_NOTIFICATION peer messages as WhatsApp does: each
+// HistorySync chunk (history.ts) is zlib-deflated, encrypted and uploaded to
+// the media host, and referenced by the notification (by path only, as
+// WhatsApp does: clients must fetch it from `mediaHostname`, the gateway with
+// WA_MEDIA_HOST). Without a given history the phone sends one empty, inline
+// initial bootstrap.
 import { proto, type BinaryNode } from '@whiskeysockets/baileys';
 import { createHmac, randomBytes, randomInt } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
@@ -6,9 +15,11 @@ import { WebSocketServer } from 'ws';
 import { Account } from './account.js';
 import { Connection, type ReceivedMessage, type ServerState, type StanzaLogEntry } from './connection.js';
 import { generateKeyPair, sign, type KeyPair } from './crypto.js';
+import { historyChunks, type PhoneHistory } from './history.js';
 import { CA_CERT_PATH, MediaHost, type MediaKind, type MediaReference } from './media-host.js';
 
 export type { ReceivedMessage, StanzaLogEntry };
+export type { HistoryContact, HistoryConversation, HistoryMessage, PhoneHistory } from './history.js';
 
 /** Control stanzas the server can end a session with (see the close-code table). */
 export type KickReason = 515 | 401 | 440 | 503 | 'device_removed' | 'xmlstreamend';
@@ -54,6 +65,8 @@ export class WaEmulator {
   readonly stanzas: StanzaLogEntry[] = [];
   readonly failedIqs: { xmlns: string; child: string | undefined }[] = [];
   readonly pairingCodeRequests: { phone: string }[] = [];
+  /** History chunks the phones sent their new devices, in order. */
+  readonly historySyncs: { phone: string; deviceId: number; syncType: keyof typeof proto.HistorySync.HistorySyncType }[] = [];
   private readonly rejections: { callId: string; to: string }[] = [];
   private readonly received: ReceivedMessage[] = [];
   private readonly consumed = new Set<ReceivedMessage>();
@@ -95,6 +108,14 @@ export class WaEmulator {
     return this.root.pub;
   }
 
+  /**
+   * host:port of the media host. History chunks are named by a path only and
+   * clients fetch them from WhatsApp's media host: point them here instead.
+   */
+  get mediaHostname(): string | null {
+    return this.mediaHost?.hostname ?? null;
+  }
+
   /** The test CA of the HTTPS media host (for NODE_EXTRA_CA_CERTS). */
   get caCertPath(): string {
     return CA_CERT_PATH;
@@ -121,7 +142,10 @@ export class WaEmulator {
    * comes with the pairing (WhatsApp Business); other accounts' names come
    * later through app-state sync, which the emulator does not do.
    */
-  async scanQr(qr: string, { phone, name, business = false }: { phone: string; name?: string; business?: boolean }): Promise<{ jid: string; lid: string }> {
+  async scanQr(
+    qr: string,
+    { phone, name, business = false, history }: { phone: string; name?: string; business?: boolean; history?: PhoneHistory },
+  ): Promise<{ jid: string; lid: string }> {
     const [ref, noiseB64, identityB64, advB64, platformId] = (qr.split('#')[1] ?? qr).split(',');
     const connection = this.pendingRefs.get(ref);
     if (!connection) throw new Error(`unknown or expired QR ref ${ref}`);
@@ -130,6 +154,7 @@ export class WaEmulator {
       throw new Error('the QR identity key does not match the registration');
     }
     const account = this.addContact(phone, name ?? `Owner ${phone}`);
+    if (history) account.history = history;
     const { companion, keyIndex } = connection.pair(account, platformId);
     // ADV: the account key (the phone's identity) vouches for the new device.
     const details = Buffer.from(
@@ -151,6 +176,11 @@ export class WaEmulator {
     const container = Buffer.from(proto.ADVSignedDeviceIdentityHMAC.encode({ details: signedIdentity, hmac }).finish());
     connection.sendPairSuccess(account, companion, container, business);
     return { jid: `${account.pn}:${companion.deviceId}@s.whatsapp.net`, lid: `${account.lid}:${companion.deviceId}@lid` };
+  }
+
+  /** What the account's phone holds, sent to each device linked from now on. */
+  giveHistory(phone: string, history: PhoneHistory): void {
+    this.addContact(phone, `Owner ${phone}`).history = history;
   }
 
   isRegistered(phone: string): boolean {
@@ -345,19 +375,47 @@ export class WaEmulator {
     return { id };
   }
 
-  /** What the phone pushes to a newly linked companion: an (empty) inline history sync. */
+  /** What the phone pushes to a newly linked companion: its history, or an empty inline bootstrap. */
   private async sendHistorySync(account: Account, deviceId: number): Promise<void> {
-    const syncType = proto.HistorySync.HistorySyncType.INITIAL_BOOTSTRAP;
-    const payload = deflateSync(proto.HistorySync.encode({ syncType, conversations: [], pushnames: [] }).finish());
+    const history = account.history;
+    if (!history || !this.mediaHost) {
+      const syncType = proto.HistorySync.HistorySyncType.INITIAL_BOOTSTRAP;
+      const payload = deflateSync(proto.HistorySync.encode({ syncType, conversations: [], pushnames: [] }).finish());
+      await this.sendHistoryNotification(account, deviceId, { syncType, chunkOrder: 0, progress: 100, initialHistBootstrapInlinePayload: payload });
+      return;
+    }
+    const mediaHost = this.mediaHost;
+    const chunks = historyChunks(history, {
+      now: Math.floor(Date.now() / 1000),
+      fullSync: account.companions.get(deviceId)?.requireFullSync ?? false,
+      sealImage: (bytes) => mediaHost.seal(bytes, 'image'),
+    });
+    for (const chunk of chunks) {
+      const syncType = proto.HistorySync.HistorySyncType[chunk.syncType ?? 0] as keyof typeof proto.HistorySync.HistorySyncType;
+      this.historySyncs.push({ phone: account.pn, deviceId, syncType });
+      // The notification names the blob by its path only; WhatsApp sends no URL.
+      const { directPath, mediaKey, fileSha256, fileEncSha256, fileLength } = mediaHost.seal(
+        deflateSync(proto.HistorySync.encode(chunk).finish()),
+        'history',
+      );
+      await this.sendHistoryNotification(account, deviceId, {
+        directPath,
+        mediaKey,
+        fileSha256,
+        fileEncSha256,
+        fileLength,
+        syncType: chunk.syncType,
+        chunkOrder: chunk.chunkOrder,
+        progress: chunk.progress,
+      });
+    }
+  }
+
+  private async sendHistoryNotification(account: Account, deviceId: number, notification: proto.Message.IHistorySyncNotification): Promise<void> {
     await this.sendToClient(
       account,
       account,
-      {
-        protocolMessage: {
-          type: proto.Message.ProtocolMessage.Type.HISTORY_SYNC_NOTIFICATION,
-          historySyncNotification: { syncType, chunkOrder: 0, progress: 100, initialHistBootstrapInlinePayload: payload },
-        },
-      },
+      { protocolMessage: { type: proto.Message.ProtocolMessage.Type.HISTORY_SYNC_NOTIFICATION, historySyncNotification: notification } },
       { only: deviceId, category: 'peer' },
     );
   }

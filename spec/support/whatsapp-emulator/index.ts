@@ -1,2 +1,13 @@
 export { WaEmulator } from './emulator.js';
-export type { EmulatorOptions, KickReason, OutgoingMedia, ReceivedMessage, SendOptions, StanzaLogEntry } from './emulator.js';
+export type {
+  EmulatorOptions,
+  HistoryContact,
+  HistoryConversation,
+  HistoryMessage,
+  KickReason,
+  OutgoingMedia,
+  PhoneHistory,
+  ReceivedMessage,
+  SendOptions,
+  StanzaLogEntry,
+} from './emulator.js';

@@ -15,13 +15,16 @@ const FIXTURES = new URL('../../../../spec/support/whatsapp-emulator/fixtures/',
 export const CA_CERT_PATH = fileURLToPath(new URL('ca.pem', FIXTURES));
 
 export type MediaKind = 'image' | 'video' | 'audio' | 'document' | 'sticker';
+/** What a blob can hold: media of a message, or a history sync chunk the phone uploads. */
+export type BlobKind = MediaKind | 'history';
 
-const KEY_INFO: Record<MediaKind, string> = {
+const KEY_INFO: Record<BlobKind, string> = {
   image: 'Image',
   video: 'Video',
   audio: 'Audio',
   document: 'Document',
   sticker: 'Image',
+  history: 'History',
 };
 
 /** The fields of a media message that locate and decrypt its blob. */
@@ -43,7 +46,7 @@ export interface SealedMedia {
   mediaKeyTimestamp: number;
 }
 
-function mediaKeys(mediaKey: Uint8Array, kind: MediaKind) {
+function mediaKeys(mediaKey: Uint8Array, kind: BlobKind) {
   const expanded = Buffer.from(hkdfSync('sha256', mediaKey, Buffer.alloc(0), Buffer.from(`WhatsApp ${KEY_INFO[kind]} Keys`), 112));
   return { iv: expanded.subarray(0, 16), cipherKey: expanded.subarray(16, 48), macKey: expanded.subarray(48, 80) };
 }
@@ -104,7 +107,7 @@ export class MediaHost {
   }
 
   /** Encrypts and hosts media the emulated phone sends. */
-  seal(plain: Buffer, kind: MediaKind): SealedMedia {
+  seal(plain: Buffer, kind: BlobKind): SealedMedia {
     const mediaKey = randomBytes(32);
     const { iv, cipherKey, macKey } = mediaKeys(mediaKey, kind);
     const cipher = createCipheriv('aes-256-cbc', cipherKey, iv);
