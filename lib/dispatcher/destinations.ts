@@ -160,7 +160,8 @@ export function address<E extends EventName>(
   const chatwoot = context.chatwoot;
   if (chatwoot?.enabled && context.id && context.name && (event === 'MESSAGES_UPSERT' || event === 'SEND_MESSAGE')) {
     const message = data as EventPayloads['MESSAGES_UPSERT'];
-    const jid = message.key.remoteJid;
+    // The phone number JID when there is one: LID and PN addressing of one chat share a lane.
+    const jid = [message.key.remoteJid, message.key.remoteJidAlt].find((j) => j?.endsWith('@s.whatsapp.net')) ?? message.key.remoteJid;
     if (jid && jid !== 'status@broadcast' && !chatwoot.ignoreJids.includes(jid)) {
       // One lane per chat: a conversation's messages reach Chatwoot in order.
       out.push({ sink: 'chatwoot', destination: jid, delivery: { sink: 'chatwoot', instance: { id: context.id, name: context.name }, chatwoot, message } });

@@ -87,7 +87,9 @@ export class ChatwootSink implements Sink<'chatwoot'> {
   /** The chat's contact: a person by phone number, a group by its JID. */
   private async contact(client: ChatwootClient, delivery: ChatwootDelivery, inboxId: number): Promise<{ contact: CwContact; sourceId: string | null }> {
     const { message, chatwoot } = delivery;
-    const jid = message.key.remoteJidAlt && !message.key.remoteJid.endsWith('@g.us') ? message.key.remoteJidAlt : message.key.remoteJid;
+    // A chat addressed by LID carries the phone number JID as its alternate.
+    const { remoteJid, remoteJidAlt } = message.key;
+    const jid = [remoteJid, remoteJidAlt].find((j) => j?.endsWith('@s.whatsapp.net')) ?? remoteJid;
     const group = jid.endsWith('@g.us');
     const digits = userPart(jid);
     const find = async () => {
