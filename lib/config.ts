@@ -57,12 +57,24 @@ export interface Config {
   waBusiness: {
     verifyToken: string;
   };
+  chatwoot: ChatwootServerConfig;
   whatsapp: WhatsAppConfig;
   events: EventsConfig;
   media: {
     maxBytes: number;
     downloadTimeoutMs: number;
   };
+}
+
+/** Chatwoot switches for the whole server, with Evolution's names and defaults. */
+export interface ChatwootServerConfig {
+  /** Without it no instance's Chatwoot configuration is acted on. */
+  enabled: boolean;
+  /** A bot contact in each inbox posts connection news and QR codes. */
+  botContact: boolean;
+  messageRead: boolean;
+  messageDelete: boolean;
+  timeoutMs: number;
 }
 
 /** Event destinations configured for the whole server, and the outbox that feeds all of them. */
@@ -275,6 +287,13 @@ export function loadConfig(env: Env = process.env): Config {
     },
     waBusiness: {
       verifyToken: read.string('WA_BUSINESS_TOKEN_WEBHOOK', 'evolution'),
+    },
+    chatwoot: {
+      enabled: read.boolean('CHATWOOT_ENABLED', false),
+      botContact: read.boolean('CHATWOOT_BOT_CONTACT', true),
+      messageRead: read.boolean('CHATWOOT_MESSAGE_READ', false),
+      messageDelete: read.boolean('CHATWOOT_MESSAGE_DELETE', false),
+      timeoutMs: read.integer('CHATWOOT_TIMEOUT_MS', 10_000, 1),
     },
     whatsapp: whatsappFrom(read),
     events: eventsFrom(read),

@@ -49,7 +49,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
   const store = new Store({ db, logger, ...config.store });
 
   const sinks = new SinkSupervisor({
-    sinks: enabledSinks(config.events, logger),
+    sinks: enabledSinks(config.events, logger, { config, repos }),
     outbox,
     logger,
     runner: {
@@ -68,6 +68,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
     sinks: new Set(sinks.sinkNames),
     wake: (names) => sinks.wake(names),
     renderQr,
+    chatwootEnabled: config.chatwoot.enabled,
     logger,
   });
   const housekeeping = scheduleOutboxPruning(

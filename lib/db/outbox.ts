@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { EventName } from '../events/names.js';
 
-export const SINK_NAMES = ['webhook', 'rabbitmq', 'sqs', 'nats'] as const;
+export const SINK_NAMES = ['webhook', 'rabbitmq', 'sqs', 'nats', 'chatwoot'] as const;
 export type SinkName = (typeof SINK_NAMES)[number];
 
 export type OutboxStatus = 'pending' | 'delivered' | 'dead';

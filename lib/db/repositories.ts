@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { ChatRepository } from './chats.js';
+import { ChatwootLinkRepository } from './chatwoot-links.js';
 import { configTables } from './config-tables.js';
 import { ContactRepository } from './contacts.js';
 import { EventIntegrationRepository } from './event-integrations.js';
@@ -14,6 +15,7 @@ export function repositories(db: Knex) {
     messages: new MessageRepository(db),
     contacts: new ContactRepository(db),
     chats: new ChatRepository(db),
+    chatwootLinks: new ChatwootLinkRepository(db),
   };
 }
 

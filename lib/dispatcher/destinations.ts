@@ -4,9 +4,10 @@ import type { EventsConfig } from '../config.js';
 import type { EventIntegration, EventIntegrationKind } from '../instance-config/event-integration.js';
 import type { SinkName } from '../db/outbox.js';
 import type { WebhookConfig } from '../instance-config/webhook.js';
+import type { ChatwootConfig } from '../instance-config/chatwoot.js';
 import { payloadName, type EventName } from '../events/names.js';
 import type { EventPayloads } from '../events/payloads.js';
-import type { Delivery, EnvelopeOf } from '../sinks/delivery.js';
+import type { Delivery, Envelope, EnvelopeOf } from '../sinks/delivery.js';
 
 /** What the dispatcher knows about the instance an event belongs to. */
 export interface InstanceContext {
@@ -19,6 +20,8 @@ export interface InstanceContext {
   ownerJid: string | null;
   webhook: WebhookConfig | null;
   integrations: Map<EventIntegrationKind, EventIntegration>;
+  /** Set only when Chatwoot is on for the server and for the instance. */
+  chatwoot?: ChatwootConfig | null;
 }
 
 export interface Addressed {
@@ -86,6 +89,14 @@ function envelope<E extends EventName>(
   };
 }
 
+function withoutMediaBytes<E extends EventName>(event: E, data: EventPayloads[E]): EventPayloads[E] {
+  if (event !== 'MESSAGES_UPSERT') return data;
+  const record = data as EventPayloads['MESSAGES_UPSERT'];
+  if (!('base64' in record.message)) return data;
+  const { base64: _bytes, ...message } = record.message;
+  return { ...record, message } as EventPayloads[E];
+}
+
 function enabled(context: InstanceContext, kind: EventIntegrationKind, event: EventName): boolean {
   const integration = context.integrations.get(kind);
   return Boolean(integration?.enabled && wants(integration.events, event));
@@ -103,7 +114,9 @@ export function address<E extends EventName>(
   // Broker destinations use the stored broker name, never the raw instance name.
   const broker = context.brokerName;
   // One envelope shape per event name; the union of them all is what deliveries carry.
-  const make = (destination: string) => envelope(event, context, data, destination, base) as EnvelopeOf<EventName> as Delivery['envelope'];
+  // Media bytes are downloaded for Chatwoot too; others get them only when the webhook asks.
+  const shown = context.webhook?.base64 ? data : withoutMediaBytes(event, data);
+  const make = (destination: string) => envelope(event, context, shown, destination, base) as EnvelopeOf<EventName> as Envelope;
 
   const hook = context.webhook;
   if (hook?.enabled && hook.url && wants(hook.events, event)) {
@@ -142,6 +155,17 @@ export function address<E extends EventName>(
   if (sqs.enabled && sqs.globalEnabled && wants(sqs.globalEvents, event)) {
     const queueName = sqsQueueName(sqs.globalPrefix, event);
     out.push({ sink: 'sqs', destination: queueName, delivery: { sink: 'sqs', queueName, groupId: broker ?? 'server', envelope: make(queueName) } });
+  }
+
+  const chatwoot = context.chatwoot;
+  if (chatwoot?.enabled && context.id && context.name && (event === 'MESSAGES_UPSERT' || event === 'SEND_MESSAGE')) {
+    const message = data as EventPayloads['MESSAGES_UPSERT'];
+    // The phone number JID when there is one: LID and PN addressing of one chat share a lane.
+    const jid = [message.key.remoteJid, message.key.remoteJidAlt].find((j) => j?.endsWith('@s.whatsapp.net')) ?? message.key.remoteJid;
+    if (jid && jid !== 'status@broadcast' && !chatwoot.ignoreJids.includes(jid)) {
+      // One lane per chat: a conversation's messages reach Chatwoot in order.
+      out.push({ sink: 'chatwoot', destination: jid, delivery: { sink: 'chatwoot', instance: { id: context.id, name: context.name }, chatwoot, message } });
+    }
   }
 
   const nats = config.nats;

@@ -19,6 +19,8 @@ export interface DispatcherOptions {
   /** Tells the sinks that rows were committed. */
   wake(sinks: SinkName[]): void;
   renderQr(text: string): Promise<string>;
+  /** CHATWOOT_ENABLED: without it no instance's Chatwoot configuration is read. */
+  chatwootEnabled?: boolean;
   logger: Logger;
 }
 
@@ -180,7 +182,11 @@ export class Dispatcher extends Actor<DispatcherMessage> {
     const instance = await repos.instances.findById(owner.id);
     // Deleted already: only the server-wide destinations remain.
     if (!instance) return { ...serverContext(), id: owner.id, name: owner.name };
-    const [webhook, integrations] = await Promise.all([repos.webhooks.find(instance.id), repos.eventIntegrations.findMany([instance.id])]);
+    const [webhook, integrations, chatwoot] = await Promise.all([
+      repos.webhooks.find(instance.id),
+      repos.eventIntegrations.findMany([instance.id]),
+      this.options.chatwootEnabled ? repos.chatwoot.find(instance.id) : undefined,
+    ]);
     return {
       id: instance.id,
       name: instance.name,
@@ -189,6 +195,7 @@ export class Dispatcher extends Actor<DispatcherMessage> {
       ownerJid: instance.ownerJid,
       webhook: webhook?.value ?? null,
       integrations: integrations.get(instance.id) ?? new Map(),
+      chatwoot: chatwoot?.value.enabled ? chatwoot.value : null,
     };
   }
 }

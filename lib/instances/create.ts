@@ -8,6 +8,7 @@ import { describeProxy } from '../proxy/agent.js';
 import { probeProxy } from '../proxy/probe.js';
 import { connect, type ConnectionDeps, type QrView } from './connection.js';
 import type { InstanceDeps } from './deps.js';
+import { bootstrapInbox } from '../chatwoot/bootstrap.js';
 import type { InstanceSpec } from './spec.js';
 
 export const nameTaken = (name: string) => conflict(`This name "${name}" is already in use.`);
@@ -79,6 +80,7 @@ async function createNow(deps: InstanceDeps, spec: InstanceSpec): Promise<Instan
   const instance = await deps.repos.instances.findById(id);
   if (!instance) throw new Error(`instance "${spec.name}" was not stored`);
   deps.logger.info({ instance: spec.name, integration: spec.integration }, 'instance created');
+  if (spec.chatwoot) void bootstrapInbox(deps, instance, spec.chatwoot);
   await deps.events.publish(instance, 'INSTANCE_CREATE', { instanceName: instance.name, instanceId: instance.id });
   return instance;
 }

@@ -3,6 +3,8 @@
 import type { SinkName } from '../db/outbox.js';
 import type { EVENT_NAMES, EventName } from '../events/names.js';
 import type { EventPayloads } from '../events/payloads.js';
+import type { ChatwootConfig } from '../instance-config/chatwoot.js';
+import type { MessageRecord } from '../messages/types.js';
 
 /** The body of every webhook call and broker message, as the contract defines it, for an event of name E. */
 export interface EnvelopeOf<E extends EventName> {
@@ -49,6 +51,15 @@ export interface NatsDelivery {
   envelope: Envelope;
 }
 
-export type Delivery = WebhookDelivery | RabbitmqDelivery | SqsDelivery | NatsDelivery;
+/** A WhatsApp message to mirror into the instance's Chatwoot inbox. */
+export interface ChatwootDelivery {
+  sink: 'chatwoot';
+  instance: { id: string; name: string };
+  /** The configuration when the event was committed (account, token, inbox name, options). */
+  chatwoot: ChatwootConfig;
+  message: MessageRecord;
+}
+
+export type Delivery = WebhookDelivery | RabbitmqDelivery | SqsDelivery | NatsDelivery | ChatwootDelivery;
 
 export type DeliveryOf<S extends SinkName> = Extract<Delivery, { sink: S }>;

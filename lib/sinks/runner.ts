@@ -145,7 +145,7 @@ export class SinkRunner<S extends SinkName> extends Actor<RunnerMessage> {
             continue;
           }
           await this.flush(done);
-          await this.fail(row, delivery.envelope.instance, outcome.retryable, outcome.error);
+          await this.fail(row, delivery.sink === 'chatwoot' ? delivery.instance.name : delivery.envelope.instance, outcome.retryable, outcome.error);
           return;
         }
         await this.flush(done);

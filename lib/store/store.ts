@@ -36,11 +36,17 @@ const READS: ReadHandlers = {
   'keys-get': async (db, id, read) => ({ found: await new AuthStateRepository(db).keys(id, read.keys) }),
   'config-load': async (db, id) => {
     const tables = configTables(db);
-    const [settings, proxy, webhook] = await Promise.all([tables.settings.find(id), tables.proxies.find(id), tables.webhooks.find(id)]);
+    const [settings, proxy, webhook, chatwoot] = await Promise.all([
+      tables.settings.find(id),
+      tables.proxies.find(id),
+      tables.webhooks.find(id),
+      tables.chatwoot.find(id),
+    ]);
     return {
       settings: settings?.value ?? DEFAULT_SETTINGS,
       proxy: proxy?.value ?? null,
-      webhookBase64: Boolean(webhook?.value.base64),
+      // Chatwoot stores received media as files: it needs the bytes as well.
+      webhookBase64: Boolean(webhook?.value.base64 || chatwoot?.value.enabled),
     };
   },
 };

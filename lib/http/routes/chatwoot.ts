@@ -1,4 +1,6 @@
 import Router from '@koa/router';
+import { bootstrapInbox } from '../../chatwoot/bootstrap.js';
+import { notifyWorker } from '../../instances/connection.js';
 import { CHATWOOT_UNSET_VIEW, chatwootFromSet, chatwootView } from '../../instance-config/chatwoot.js';
 import { instanceParams } from '../../schemas/common.js';
 import { setChatwootBody } from '../../schemas/chatwoot.js';
@@ -20,6 +22,10 @@ export function chatwootRoutes(deps: RouteDeps): Router {
       const current = await deps.repos.chatwoot.find(instance.id);
       const config = chatwootFromSet(body, current?.value, instance.name, blank);
       await deps.repos.chatwoot.save(instance.id, config);
+      deps.events.forget(instance);
+      // The worker downloads received media when Chatwoot needs the files.
+      await notifyWorker(deps, instance, 'reload-settings');
+      void bootstrapInbox(deps, instance, config);
       const view = chatwootView(config, serverUrl, instance.name);
       respondJson(ctx, { ...view, webhook_url: view.webhookUrl }, 201);
     }),

@@ -208,6 +208,12 @@ export class WaEmulator {
     return this.sendToClient(this.addContact(fromPn), this.account(toPhone), { [MEDIA_FIELD[media.kind]]: content }, { ...options, type: 'media' });
   }
 
+  /** A text quoting an earlier message of the same chat. */
+  async sendReplyToClient(fromPn: string, toPhone: string, text: string, quotedId: string, options: SendOptions = {}): Promise<{ id: string }> {
+    const contextInfo = { stanzaId: quotedId, participant: `${fromPn}@s.whatsapp.net`, quotedMessage: { conversation: '' } };
+    return this.sendToClient(this.addContact(fromPn), this.account(toPhone), { extendedTextMessage: { text, contextInfo } }, options);
+  }
+
   /** Messages a contact's phone received from clients, oldest first. */
   receivedMessages(contactPn: string): ReceivedMessage[] {
     return this.received.filter((m) => m.to === contactPn);
