@@ -47,14 +47,20 @@ export interface InboundContext {
  */
 export function attachInboundHandlers(context: InboundContext): void {
   const { socket, logger } = context;
+  // A bad message must not end the worker: log it and go on with the next.
+  const guarded = (name: string, handling: Promise<void>) =>
+    handling.catch((error: unknown) => logger.error({ err: error, event: name }, 'could not handle an incoming event'));
   const guard =
     <T>(name: string, handler: (value: T) => Promise<void>) =>
     (value: T) => {
-      // A bad message must not end the worker: log it and go on with the next.
-      handler(value).catch((error: unknown) => logger.error({ err: error, event: name }, 'could not handle an incoming event'));
+      void guarded(name, handler(value));
     };
 
-  socket.ev.on('messages.upsert', guard('messages.upsert', ({ messages, type }) => onUpsert(context, messages, type)));
+  // One batch at a time: a media download must not let a later message's event overtake it.
+  let upserts = Promise.resolve();
+  socket.ev.on('messages.upsert', ({ messages, type }) => {
+    upserts = upserts.then(() => guarded('messages.upsert', onUpsert(context, messages, type)));
+  });
   socket.ev.on('messages.update', guard('messages.update', (updates) => onUpdate(context, updates)));
   socket.ev.on(
     'messages.delete',
