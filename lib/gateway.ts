@@ -69,6 +69,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
     wake: (names) => sinks.wake(names),
     renderQr,
     chatwootEnabled: config.chatwoot.enabled,
+    chatwootBotContact: config.chatwoot.botContact,
     logger,
   });
   const housekeeping = scheduleOutboxPruning(

@@ -1,5 +1,6 @@
 // Which destinations want an event, and how each is addressed: the rules of
 // the contract's Events section (URL suffix, exchange, queue and subject names).
+import { botNotice } from '../chatwoot/bot-notices.js';
 import type { EventsConfig } from '../config.js';
 import type { EventIntegration, EventIntegrationKind } from '../instance-config/event-integration.js';
 import type { SinkName } from '../db/outbox.js';
@@ -22,7 +23,12 @@ export interface InstanceContext {
   integrations: Map<EventIntegrationKind, EventIntegration>;
   /** Set only when Chatwoot is on for the server and for the instance. */
   chatwoot?: ChatwootConfig | null;
+  /** CHATWOOT_BOT_CONTACT: the bot contact posts connection news in its conversation. */
+  chatwootBot?: boolean;
 }
+
+/** The lane of an instance's bot conversation; chat lanes are JIDs, which never look like this. */
+export const CHATWOOT_BOT_LANE = 'bot';
 
 export interface Addressed {
   sink: SinkName;
@@ -166,6 +172,11 @@ export function address<E extends EventName>(
       // One lane per chat: a conversation's messages reach Chatwoot in order.
       out.push({ sink: 'chatwoot', destination: jid, delivery: { sink: 'chatwoot', instance: { id: context.id, name: context.name }, chatwoot, message } });
     }
+  }
+  if (chatwoot?.enabled && context.chatwootBot && context.id && context.name) {
+    const bot = botNotice(event, data, { instance: context.name, inbox: chatwoot.nameInbox || context.name });
+    // One lane for the bot: its notices arrive in the order things happened.
+    if (bot) out.push({ sink: 'chatwoot', destination: CHATWOOT_BOT_LANE, delivery: { sink: 'chatwoot', instance: { id: context.id, name: context.name }, chatwoot, bot } });
   }
 
   const nats = config.nats;

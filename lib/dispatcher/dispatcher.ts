@@ -21,6 +21,8 @@ export interface DispatcherOptions {
   renderQr(text: string): Promise<string>;
   /** CHATWOOT_ENABLED: without it no instance's Chatwoot configuration is read. */
   chatwootEnabled?: boolean;
+  /** CHATWOOT_BOT_CONTACT: connection news go to the bot conversation of Chatwoot instances. */
+  chatwootBotContact?: boolean;
   logger: Logger;
 }
 
@@ -196,6 +198,7 @@ export class Dispatcher extends Actor<DispatcherMessage> {
       webhook: webhook?.value ?? null,
       integrations: integrations.get(instance.id) ?? new Map(),
       chatwoot: chatwoot?.value.enabled ? chatwoot.value : null,
+      chatwootBot: this.options.chatwootBotContact ?? false,
     };
   }
 }

@@ -9,7 +9,8 @@ import { chatwootContent, groupAuthorPrefix } from '../chatwoot/message-content.
 import { phoneVariants } from '../chatwoot/phone-variants.js';
 import { sourceIdOf } from '../chatwoot/source-id.js';
 import type { Logger } from '../logger.js';
-import type { ChatwootDelivery } from './delivery.js';
+import { deliverBotNotice } from './chatwoot-bot.js';
+import type { ChatwootDelivery, DeliveryOf } from './delivery.js';
 import type { ChatwootSinkDeps } from './enabled-sinks.js';
 import { delivered, reject, retry, type DeliveryOutcome, type Sink } from './sink.js';
 
@@ -35,7 +36,8 @@ export class ChatwootSink implements Sink<'chatwoot'> {
     private readonly logger: Logger,
   ) {}
 
-  async deliver(delivery: ChatwootDelivery): Promise<DeliveryOutcome> {
+  async deliver(delivery: DeliveryOf<'chatwoot'>, eventId: string): Promise<DeliveryOutcome> {
+    if ('bot' in delivery) return deliverBotNotice(this.deps, this.logger, delivery, eventId);
     try {
       return await this.mirror(delivery);
     } catch (error) {

@@ -1,5 +1,6 @@
 // What an outbox row carries for its sink: the envelope users receive and the
 // addressing each destination needs, fixed when the event is committed.
+import type { BotNotice } from '../chatwoot/bot-notices.js';
 import type { SinkName } from '../db/outbox.js';
 import type { EVENT_NAMES, EventName } from '../events/names.js';
 import type { EventPayloads } from '../events/payloads.js';
@@ -60,6 +61,14 @@ export interface ChatwootDelivery {
   message: MessageRecord;
 }
 
-export type Delivery = WebhookDelivery | RabbitmqDelivery | SqsDelivery | NatsDelivery | ChatwootDelivery;
+/** A notice from the bot contact about the instance's connection, posted in its conversation. */
+export interface ChatwootBotDelivery {
+  sink: 'chatwoot';
+  instance: { id: string; name: string };
+  chatwoot: ChatwootConfig;
+  bot: BotNotice;
+}
+
+export type Delivery = WebhookDelivery | RabbitmqDelivery | SqsDelivery | NatsDelivery | ChatwootDelivery | ChatwootBotDelivery;
 
 export type DeliveryOf<S extends SinkName> = Extract<Delivery, { sink: S }>;
