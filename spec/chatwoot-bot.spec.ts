@@ -99,6 +99,23 @@ describe('Chatwoot bot contact: connection news in its conversation', function (
     expect(peer.conversations(accountId).filter((c) => c.contactId === bot?.id)).to.have.length(1);
   });
 
+  it('posts the QR code of a create with qrcode: true into the one inbox the create made', async () => {
+    const account = peer.addAccount('cw-bot-create');
+    const created = await api.post('/instance/create', {
+      instanceName: 'cw-bot-create',
+      qrcode: true,
+      chatwootAccountId: String(account.id),
+      chatwootToken: account.token,
+      chatwootUrl: peer.url,
+    });
+    expect(created.status, JSON.stringify(created.body)).to.equal(201);
+    await eventually(() => botMessages(account.id).some((m) => m.attachments.length > 0), 10_000, 'the QR code in the bot conversation');
+    await wa.scanQr(created.body.qrcode.code, { phone: '15550008020' });
+    await eventually(() => botSaid(account.id, /Connection successfully established/), 10_000, 'the connected notice');
+    expect(peer.inboxes(account.id)).to.have.length(1);
+    await api.delete('/instance/delete/cw-bot-create');
+  });
+
   it('names the bot contact after organization and pictures it with logo', async () => {
     const accountId = await withChatwoot(api, 'cw-bot-named', { chatwootOrganization: 'Acme Support', chatwootLogo: 'https://acme.test/logo.png' });
     expect((await api.get('/instance/connect/cw-bot-named')).status).to.equal(200);

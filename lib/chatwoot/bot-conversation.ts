@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ChatwootLinkRepository } from '../db/chatwoot-links.js';
 import type { ChatwootConfig } from '../instance-config/chatwoot.js';
+import { Lifecycle } from '../instances/lifecycle.js';
 import { ChatwootClient, type ChatwootResult, type CwContact, type CwConversation, type CwMessage, type FileUpload } from './client.js';
 import { ensureInbox, type InboxOwner } from './inbox.js';
 
@@ -80,17 +81,24 @@ export async function postAsBot(client: ChatwootClient, conversationId: number, 
   return post.file ? client.createMessageWithFile(conversationId, message, post.file) : client.createMessage(conversationId, message);
 }
 
+/** One post at a time per instance: two at once would each make a conversation (notices and command answers may meet). */
+const posting = new Lifecycle();
+
 /**
  * Posts into the bot conversation of an instance's inbox, finding or making
  * the inbox, the bot contact and its conversation on the way. A failure is
  * returned, for the caller to retry or give up.
  */
-export async function postToBotConversation(
+export function postToBotConversation(
   deps: BotConversationDeps,
   owner: InboxOwner,
   chatwoot: ChatwootConfig,
   post: BotPost,
 ): Promise<ChatwootResult<CwMessage>> {
+  return posting.run(owner.id, () => findAndPost(deps, owner, chatwoot, post));
+}
+
+async function findAndPost(deps: BotConversationDeps, owner: InboxOwner, chatwoot: ChatwootConfig, post: BotPost): Promise<ChatwootResult<CwMessage>> {
   const client = new ChatwootClient(chatwoot, deps.timeoutMs);
   const inboxId = await ensureInbox(client, deps.links, owner, chatwoot, deps.serverUrl);
   if (!inboxId.ok) return inboxId;

@@ -2,12 +2,26 @@
 // whose webhook comes back to this server, and remembered by id.
 import type { ChatwootLinkRepository } from '../db/chatwoot-links.js';
 import { chatwootWebhookUrl, type ChatwootConfig } from '../instance-config/chatwoot.js';
+import { Lifecycle } from '../instances/lifecycle.js';
 import type { ChatwootClient, ChatwootResult } from './client.js';
 
 export interface InboxOwner { id: string; name: string }
 
+/** One lookup at a time per instance: two at once would both find no inbox and both make one. */
+const lookups = new Lifecycle();
+
 /** The inbox id, from memory or from Chatwoot; a failure is for the caller to retry. */
-export async function ensureInbox(
+export function ensureInbox(
+  client: ChatwootClient,
+  links: ChatwootLinkRepository,
+  owner: InboxOwner,
+  config: Pick<ChatwootConfig, 'nameInbox'>,
+  serverUrl: string,
+): Promise<ChatwootResult<number>> {
+  return lookups.run(owner.id, () => findOrCreateInbox(client, links, owner, config, serverUrl));
+}
+
+async function findOrCreateInbox(
   client: ChatwootClient,
   links: ChatwootLinkRepository,
   owner: InboxOwner,
