@@ -215,7 +215,11 @@ export class AgentReplies {
 
   /** An agent deleted a message in Chatwoot: what the instance sent for it is deleted for everyone. */
   private async revoke(instance: Instance, chatwootMessageId: number): Promise<void> {
-    for (const id of await this.deps.repos.chatwootLinks.whatsappIds(instance.id, chatwootMessageId)) {
+    const ids = await this.deps.repos.chatwootLinks.whatsappIds(instance.id, chatwootMessageId);
+    if (ids.length === 0) return;
+    // A send's record reaches the store before its answer; it may not be committed yet.
+    await this.deps.store.drain();
+    for (const id of ids) {
       const stored = await this.deps.repos.messages.find(instance.id, { id });
       // Only our own messages can be deleted for everyone.
       if (!stored?.key.fromMe) continue;
