@@ -24,14 +24,13 @@ describe('Chatwoot agents answering on WhatsApp', function () {
   let gateway: GatewayProcess;
   let api: Api;
   let png: Buffer;
+  const env = () => ({ ...emulatorEnv(wa), OUTBOX_POLL_MS: '50', OUTBOX_RETRY_BASE_MS: '50', OUTBOX_RETRY_MAX_MS: '200', CHATWOOT_ENABLED: 'true', CHATWOOT_BOT_CONTACT: 'false' });
 
   before(async () => {
     wa = await WaEmulator.start();
     peer = await ChatwootPeer.start();
     png = await QRCode.toBuffer('a picture from an agent');
-    gateway = await GatewayProcess.start({
-      env: { ...emulatorEnv(wa), OUTBOX_POLL_MS: '50', OUTBOX_RETRY_BASE_MS: '50', OUTBOX_RETRY_MAX_MS: '200', CHATWOOT_ENABLED: 'true', CHATWOOT_BOT_CONTACT: 'false' },
-    });
+    gateway = await GatewayProcess.start({ env: env() });
     api = gateway.api();
   });
 
@@ -193,6 +192,26 @@ describe('Chatwoot agents answering on WhatsApp', function () {
     const note = await found(() => peer.messages(talk.id).find((m) => m.private), 20_000, 'a private note');
     expect(note.content).to.match(/^🚨 The message could not be sent\. Please check your connection\. _.*not connected.*_$/);
     expect(wa.receivedMessages(contact)).to.have.length(0);
+  });
+
+  it('sends a message received before a crash once, after the restart, also when Chatwoot repeats it', async () => {
+    const release = peer.holdAttachments();
+    await peer.agentReply(conversation.id, { content: 'sent across a restart', attachments: [{ bytes: png, filename: 'restart.png', mimetype: 'image/png' }] });
+    const call = peer.webhooks.at(-1)!;
+    expect(call.status).to.equal(200);
+    // Killed while the file is being fetched: nothing was sent yet.
+    await gateway.stop('SIGKILL');
+    release();
+    gateway = await GatewayProcess.start({ dataDir: gateway.dataDir, env: env() });
+    api = gateway.api();
+    peer.inboxes(account.id)[0].webhookUrl = `${gateway.url}/chatwoot/webhook/cw-hook`;
+    expect(await postWebhook(peer.inboxes(account.id)[0].webhookUrl, call.body)).to.equal(200);
+
+    const image = await wa.nextMessage(CONTACT, 40_000);
+    expect(image.message.imageMessage?.caption).to.equal('*Ana Agent:*\nsent across a restart');
+    await peer.agentReply(conversation.id, { content: 'after it' });
+    expect(textOf(await wa.nextMessage(CONTACT, 40_000))).to.equal('*Ana Agent:*\nafter it');
+    expect(wa.receivedMessages(CONTACT).filter((m) => m.message.imageMessage?.caption?.includes('across a restart'))).to.have.length(1);
   });
 
   it('answers 404 for an unknown instance and 200 for one without Chatwoot', async () => {
