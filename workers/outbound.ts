@@ -49,7 +49,8 @@ export class Outbound {
       await socket.sendPresenceUpdate('paused', jid);
     }
     const content = baileysContent(request.content, await this.extras(socket, jid, request));
-    const sent = await socket.sendMessage(jid, content, { quoted: quotedMessage(request.options) });
+    const { messageId } = request.options;
+    const sent = await socket.sendMessage(jid, content, { quoted: quotedMessage(request.options), ...(messageId ? { messageId } : {}) });
     if (!sent) throw new CommandError('whatsapp-error', `WhatsApp did not accept the message to ${jid}`);
     this.remember(sent.key.id ?? '');
     this.context.sentByApi.add(sent.key.id);

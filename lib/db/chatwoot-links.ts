@@ -35,4 +35,10 @@ export class ChatwootLinkRepository {
       .onConflict(['instance_id', 'whatsapp_id'])
       .merge(['conversation_id', 'message_id']);
   }
+
+  /** The WhatsApp messages a Chatwoot message became (several for a message with files). */
+  async whatsappIds(instanceId: string, messageId: number): Promise<string[]> {
+    const rows = (await this.db('chatwoot_messages').where({ instance_id: instanceId, message_id: messageId }).select('whatsapp_id')) as { whatsapp_id: string }[];
+    return rows.map((r) => r.whatsapp_id);
+  }
 }

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { ChatRepository } from './chats.js';
 import { ChatwootLinkRepository } from './chatwoot-links.js';
+import { ChatwootReplyRepository } from './chatwoot-replies.js';
 import { configTables } from './config-tables.js';
 import { ContactRepository } from './contacts.js';
 import { EventIntegrationRepository } from './event-integrations.js';
@@ -16,6 +17,7 @@ export function repositories(db: Knex) {
     contacts: new ContactRepository(db),
     chats: new ChatRepository(db),
     chatwootLinks: new ChatwootLinkRepository(db),
+    chatwootReplies: new ChatwootReplyRepository(db),
   };
 }
 

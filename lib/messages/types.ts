@@ -23,6 +23,8 @@ export interface SendOptions {
   mentioned?: string[];
   mentionsEveryOne?: boolean;
   linkPreview?: boolean;
+  /** The WhatsApp id to send under, chosen by the caller so that a repeated send keeps it. */
+  messageId?: string;
 }
 
 export type MediaKind = 'image' | 'video' | 'document' | 'audio';

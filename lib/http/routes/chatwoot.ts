@@ -1,10 +1,13 @@
 import Router from '@koa/router';
+import { AgentReplies } from '../../chatwoot/agent-replies.js';
 import { bootstrapInbox } from '../../chatwoot/bootstrap.js';
+import { notFound } from '../../errors.js';
 import { notifyWorker } from '../../instances/connection.js';
 import { CHATWOOT_UNSET_VIEW, chatwootFromSet, chatwootView } from '../../instance-config/chatwoot.js';
 import { instanceParams } from '../../schemas/common.js';
 import { setChatwootBody } from '../../schemas/chatwoot.js';
 import { instanceOf } from '../auth.js';
+import { badRequest } from '../errors.js';
 import { respondJson } from '../presenters.js';
 import type { RouteDeps } from '../route-deps.js';
 import { validate } from '../validate.js';
@@ -43,6 +46,24 @@ export function chatwootRoutes(deps: RouteDeps): Router {
       }
       const view = chatwootView(stored.value, serverUrl, instance.name);
       respondJson(ctx, { ...view, webhook_url: view.webhookUrl });
+    }),
+  );
+
+  // Chatwoot's calls carry no API key: the URL is what the inbox was made with.
+  const replies = new AgentReplies(deps);
+  if (deps.config.chatwoot.enabled) {
+    void replies.resume().catch((error: unknown) => deps.logger.error({ err: error }, 'could not resume unsent chatwoot messages'));
+  }
+  router.post(
+    '/webhook/:instanceName',
+    validate({ params: instanceParams }, async (ctx, { params }) => {
+      if (!deps.config.chatwoot.enabled) throw badRequest('Chatwoot is disabled');
+      const instance = await deps.repos.instances.findByName(params.instanceName);
+      if (!instance) throw notFound(`The "${params.instanceName}" instance does not exist`);
+      const stored = await deps.repos.chatwoot.find(instance.id);
+      // Evolution answers every call it takes, acted on or not, with this.
+      if (stored?.value.enabled) await replies.accept(instance, stored.value, ctx.request.body);
+      respondJson(ctx, { message: 'bot' });
     }),
   );
 

@@ -43,6 +43,7 @@ export class ChatwootPeer {
   private readonly server: http.Server;
   private failures = 0;
   private down = false;
+  private held: Promise<void> | null = null;
 
   private constructor() {
     this.state = new PeerState(() => this.url);
@@ -98,6 +99,16 @@ export class ChatwootPeer {
   /** While on, every API request answers 500. */
   outage(on: boolean): void {
     this.down = on;
+  }
+
+  /** Attachment downloads wait until the returned function is called. */
+  holdAttachments(): () => void {
+    let release = () => {};
+    this.held = new Promise<void>((resolve) => (release = resolve));
+    return () => {
+      this.held = null;
+      release();
+    };
   }
 
   inboxes(accountId?: number): Inbox[] {
@@ -197,6 +208,7 @@ export class ChatwootPeer {
   private async answer(req: http.IncomingMessage, method: string, url: URL, raw: Buffer): Promise<Reply> {
     const blob = url.pathname.match(/^\/rails\/active_storage\/blobs\/(\d+)\//);
     if (blob && method === 'GET') {
+      if (this.held) await this.held;
       const bytes = this.attachmentBytes(Number(blob[1]));
       return bytes ? { status: 200, body: bytes } : notFound();
     }
