@@ -32,6 +32,10 @@ describe('Chatwoot bot contact: connection news in its conversation', function (
     api = gateway.api();
   });
 
+  afterEach(function () {
+    if (this.currentTest?.state === 'failed') console.log('LOGS', gateway.logs.slice(-25).map((l) => JSON.stringify(l)).join('\n'));
+  });
+
   after(async () => {
     await gateway?.stop();
     await gateway?.removeData();
@@ -97,6 +101,31 @@ describe('Chatwoot bot contact: connection news in its conversation', function (
     // One bot contact and one conversation, however many notices.
     expect(peer.contacts(accountId).filter((c) => c.phoneNumber === BOT_PHONE)).to.have.length(1);
     expect(peer.conversations(accountId).filter((c) => c.contactId === bot?.id)).to.have.length(1);
+  });
+
+  it('connects when an agent types init to the bot, posting the QR code there, and logs out on disconnect', async () => {
+    const owner = '15550008011';
+    const accountId = await withChatwoot(api, 'cw-bot-init');
+    // The bot conversation exists once the gateway first speaks there; an agent opens it otherwise.
+    const bot = peer.addContact(accountId, { name: 'EvolutionAPI', phoneNumber: BOT_PHONE });
+    const inbox = peer.inboxes(accountId)[0];
+    // SERVER_URL is the public name; the spec reaches the gateway on its loopback port.
+    inbox.webhookUrl = `${gateway.url}/chatwoot/webhook/cw-bot-init`;
+    const conversation = peer.openConversation(accountId, inbox.id, bot.id);
+    await peer.agentReply(conversation.id, { content: 'init' });
+
+    await eventually(() => botMessages(accountId).some((m) => m.attachments.length > 0), 10_000, 'the QR code after init');
+    const [listed] = (await api.get('/instance/fetchInstances?instanceName=cw-bot-init')).body;
+    expect(listed.connectionStatus).to.equal('connecting');
+    const { body: qr } = await api.get('/instance/connect/cw-bot-init');
+    await wa.scanQr(qr.code, { phone: owner });
+    await waitForState(api, 'cw-bot-init', 'open');
+
+    await peer.agentReply(conversation.id, { content: 'disconnect' });
+    await waitForState(api, 'cw-bot-init', 'close');
+    await eventually(() => botSaid(accountId, /Disconnecting WhatsApp from inbox/), 10_000, 'the disconnect answer');
+    // Commands are the bot's business: none of them went to WhatsApp.
+    expect(wa.receivedMessages(BOT_PHONE.slice(1))).to.have.length(0);
   });
 
   it('posts the QR code of a create with qrcode: true into the one inbox the create made', async () => {

@@ -91,6 +91,15 @@ export class ChatwootPeer {
     return contact;
   }
 
+  /** A conversation an agent opens with a contact in an inbox. */
+  openConversation(accountId: number, inboxId: number, contactId: number): Conversation {
+    const sourceId = randomBytes(8).toString('hex');
+    this.state.contactInboxes.push({ contactId, inboxId, sourceId });
+    const conversation: Conversation = { id: this.state.id(), accountId, inboxId, contactId, sourceId, status: 'open', createdAt: Date.now() };
+    this.state.conversations.push(conversation);
+    return conversation;
+  }
+
   /** The next n API requests answer 500. */
   failNext(n: number): void {
     this.failures = n;
