@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import * as initial from './20261124000001_initial.js';
 import * as brokerNames from './20261201000001_broker_names.js';
 import * as chatwootLinks from './20261210000001_chatwoot_links.js';
+import * as chatwootLinksOwned from './20261215000001_chatwoot_links_owned.js';
 
 // Every migration, in order. Listed explicitly so the same code runs from
 // TypeScript sources and from the compiled dist/ without file globbing.
@@ -9,4 +10,5 @@ export const migrations: ReadonlyArray<readonly [string, Knex.Migration]> = [
   ['20261124000001_initial', initial],
   ['20261201000001_broker_names', brokerNames],
   ['20261210000001_chatwoot_links', chatwootLinks],
+  ['20261215000001_chatwoot_links_owned', chatwootLinksOwned],
 ];
