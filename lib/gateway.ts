@@ -46,7 +46,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
   const cpu = new CpuPool();
   const renderQr = (text: string) => cpu.qrDataUrl(text);
   const { outbox: outboxConfig } = config.events;
-  const store = new Store({ db, logger, ...config.store });
+  const store = new Store({ db, logger, ...config.store, chatwootEnabled: config.chatwoot.enabled });
 
   const sinks = new SinkSupervisor({
     sinks: enabledSinks(config.events, logger, { config, repos }),

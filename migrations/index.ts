@@ -3,6 +3,7 @@ import * as initial from './20261124000001_initial.js';
 import * as brokerNames from './20261201000001_broker_names.js';
 import * as chatwootLinks from './20261210000001_chatwoot_links.js';
 import * as chatwootReplies from './20261215000001_chatwoot_replies.js';
+import * as chatwootLinksOwned from './20261215000002_chatwoot_links_owned.js';
 
 // Every migration, in order. Listed explicitly so the same code runs from
 // TypeScript sources and from the compiled dist/ without file globbing.
@@ -11,4 +12,5 @@ export const migrations: ReadonlyArray<readonly [string, Knex.Migration]> = [
   ['20261201000001_broker_names', brokerNames],
   ['20261210000001_chatwoot_links', chatwootLinks],
   ['20261215000001_chatwoot_replies', chatwootReplies],
+  ['20261215000002_chatwoot_links_owned', chatwootLinksOwned],
 ];

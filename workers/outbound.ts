@@ -24,6 +24,8 @@ export interface OutboundContext {
   sentIds: Set<string>;
   /** Ids of messages sent through the API: their status changes are send.message.update too. */
   sentByApi: RecentIds;
+  /** Whether sent media goes out inline as base64 too (the webhook asks, or Chatwoot stores the file). */
+  wantsBase64(): boolean;
   /** Resolves once the Signal state the sends so far used is durable. */
   keysDurable(): Promise<void>;
   logger: Logger;
@@ -57,11 +59,18 @@ export class Outbound {
     const record = messageRecord(sent, this.context.instanceId);
     this.context.store.record({ kind: 'messages-upsert', records: [record] });
     this.context.store.record({ kind: 'chats-upsert', chats: [{ remoteJid: jid, lastMessageTimestamp: record.messageTimestamp }] });
-    this.context.emit('SEND_MESSAGE', record);
+    this.context.emit('SEND_MESSAGE', this.withBytes(record, request));
     // Answered once the session state this message advanced is durable, so an
     // acknowledged send is never re-encrypted from an older state after a crash.
     await this.context.keysDurable();
     return record;
+  }
+
+  /** The event carries the bytes the worker was given, so nothing is downloaded back. */
+  private withBytes(record: MessageRecord, request: SendRequest): MessageRecord {
+    const { content } = request;
+    if (!('data' in content) || !this.context.wantsBase64()) return record;
+    return { ...record, message: { ...record.message, base64: Buffer.from(content.data).toString('base64') } };
   }
 
   async checkNumbers(numbers: string[]): Promise<NumberCheck[]> {

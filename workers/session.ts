@@ -96,6 +96,7 @@ export class Session {
       store: this.writes,
       sentIds: this.sentIds,
       sentByApi: this.sentByApi,
+      wantsBase64: () => this.webhookBase64,
       keysDurable: () => this.auth.durable(),
       logger,
       emit: (event, payload) => this.emit(event, payload),

@@ -22,6 +22,11 @@ export class ChatwootLinkRepository {
     await this.db('chatwoot_inboxes').where({ instance_id: instanceId }).delete();
   }
 
+  /** Whether the instance is still there: its links go when it is deleted. */
+  async instanceExists(instanceId: string): Promise<boolean> {
+    return Boolean(await this.db('instances').where({ id: instanceId }).first('id'));
+  }
+
   async message(instanceId: string, whatsappId: string): Promise<ChatwootMessageLink | null> {
     const row = (await this.db('chatwoot_messages').where({ instance_id: instanceId, whatsapp_id: whatsappId }).first()) as
       | { conversation_id: number; message_id: number }

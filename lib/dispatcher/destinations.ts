@@ -8,7 +8,9 @@ import type { WebhookConfig } from '../instance-config/webhook.js';
 import type { ChatwootConfig } from '../instance-config/chatwoot.js';
 import { payloadName, type EventName } from '../events/names.js';
 import type { EventPayloads } from '../events/payloads.js';
-import type { Delivery, Envelope, EnvelopeOf } from '../sinks/delivery.js';
+import type { ChatwootDelivery, Delivery, Envelope, EnvelopeOf } from '../sinks/delivery.js';
+import { chatJid, importableContacts, importableMessages } from '../chatwoot/history-import.js';
+import type { MessageRecord } from '../messages/types.js';
 
 /** What the dispatcher knows about the instance an event belongs to. */
 export interface InstanceContext {
@@ -96,7 +98,7 @@ function envelope<E extends EventName>(
 }
 
 function withoutMediaBytes<E extends EventName>(event: E, data: EventPayloads[E]): EventPayloads[E] {
-  if (event !== 'MESSAGES_UPSERT') return data;
+  if (event !== 'MESSAGES_UPSERT' && event !== 'SEND_MESSAGE') return data;
   const record = data as EventPayloads['MESSAGES_UPSERT'];
   if (!('base64' in record.message)) return data;
   const { base64: _bytes, ...message } = record.message;
@@ -163,21 +165,8 @@ export function address<E extends EventName>(
     out.push({ sink: 'sqs', destination: queueName, delivery: { sink: 'sqs', queueName, groupId: broker ?? 'server', envelope: make(queueName) } });
   }
 
-  const chatwoot = context.chatwoot;
-  if (chatwoot?.enabled && context.id && context.name && (event === 'MESSAGES_UPSERT' || event === 'SEND_MESSAGE')) {
-    const message = data as EventPayloads['MESSAGES_UPSERT'];
-    // The phone number JID when there is one: LID and PN addressing of one chat share a lane.
-    const jid = [message.key.remoteJid, message.key.remoteJidAlt].find((j) => j?.endsWith('@s.whatsapp.net')) ?? message.key.remoteJid;
-    if (jid && jid !== 'status@broadcast' && !chatwoot.ignoreJids.includes(jid)) {
-      // One lane per chat: a conversation's messages reach Chatwoot in order.
-      out.push({ sink: 'chatwoot', destination: jid, delivery: { sink: 'chatwoot', instance: { id: context.id, name: context.name }, chatwoot, message } });
-    }
-  }
-  if (chatwoot?.enabled && context.chatwootBot && context.id && context.name) {
-    const bot = botNotice(event, data, { instance: context.name, inbox: chatwoot.nameInbox || context.name });
-    // One lane for the bot: its notices arrive in the order things happened.
-    if (bot) out.push({ sink: 'chatwoot', destination: CHATWOOT_BOT_LANE, delivery: { sink: 'chatwoot', instance: { id: context.id, name: context.name }, chatwoot, bot } });
-  }
+  out.push(...chatwootRows(event, data, context, base));
+  out.push(...chatwootBotRows(event, data, context));
 
   const nats = config.nats;
   if (nats.enabled && broker && enabled(context, 'nats', event)) {
@@ -189,4 +178,48 @@ export function address<E extends EventName>(
     out.push({ sink: 'nats', destination: `${nats.globalPrefix}.>`, delivery: { sink: 'nats', subject, envelope: make(subject) } });
   }
   return out;
+}
+
+/**
+ * The chat's rows for Chatwoot, one lane per chat (the phone number JID when
+ * there is one, so LID and PN addressing share it): a conversation's messages
+ * reach Chatwoot in order, synced history included.
+ */
+function chatwootRows<E extends EventName>(event: E, data: EventPayloads[E], context: InstanceContext, base: EnvelopeBase): Addressed[] {
+  const chatwoot = context.chatwoot;
+  if (!chatwoot?.enabled || !context.id || !context.name) return [];
+  const target = { sink: 'chatwoot' as const, instance: { id: context.id, name: context.name }, chatwoot };
+  const row = (destination: string, delivery: ChatwootDelivery): Addressed => ({ sink: 'chatwoot', destination, delivery });
+  const messageRow = (message: MessageRecord) => row(chatJid(message.key), { ...target, message });
+  switch (event) {
+    case 'MESSAGES_UPSERT':
+    case 'SEND_MESSAGE': {
+      const message = data as EventPayloads['MESSAGES_UPSERT'];
+      const jid = chatJid(message.key);
+      return jid && jid !== 'status@broadcast' && !chatwoot.ignoreJids.includes(jid) ? [messageRow(message)] : [];
+    }
+    case 'MESSAGES_SET': {
+      if (!chatwoot.importMessages) return [];
+      const nowSeconds = Math.floor(Date.parse(base.dateTime) / 1000);
+      const options = { daysLimit: chatwoot.daysLimitImportMessages, ignoreJids: chatwoot.ignoreJids, nowSeconds };
+      return importableMessages(data as EventPayloads['MESSAGES_SET'], options).map(messageRow);
+    }
+    case 'CONTACTS_SET': {
+      if (!chatwoot.importContacts) return [];
+      return importableContacts(data as EventPayloads['CONTACTS_SET'], chatwoot.ignoreJids).map((contact) =>
+        row(contact.remoteJid, { ...target, kind: 'contact', contact }),
+      );
+    }
+    default:
+      return [];
+  }
+}
+
+/** The bot contact's notices (QR codes, connection news), on one lane: in the order things happened. */
+function chatwootBotRows<E extends EventName>(event: E, data: EventPayloads[E], context: InstanceContext): Addressed[] {
+  const chatwoot = context.chatwoot;
+  if (!chatwoot?.enabled || !context.chatwootBot || !context.id || !context.name) return [];
+  const bot = botNotice(event, data, { instance: context.name, inbox: chatwoot.nameInbox || context.name });
+  if (!bot) return [];
+  return [{ sink: 'chatwoot', destination: CHATWOOT_BOT_LANE, delivery: { sink: 'chatwoot', instance: { id: context.id, name: context.name }, chatwoot, bot } }];
 }

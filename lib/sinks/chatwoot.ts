@@ -7,7 +7,9 @@ import { ChatwootClient, type ChatwootResult, type CwContact, type CwConversatio
 import { ensureInbox } from '../chatwoot/inbox.js';
 import { chatwootContent, groupAuthorPrefix } from '../chatwoot/message-content.js';
 import { phoneVariants } from '../chatwoot/phone-variants.js';
+import { chatJid } from '../chatwoot/history-import.js';
 import { sourceIdOf } from '../chatwoot/source-id.js';
+import type { ChatwootConfig } from '../instance-config/chatwoot.js';
 import type { Logger } from '../logger.js';
 import { deliverBotNotice } from './chatwoot-bot.js';
 import type { ChatwootDelivery, DeliveryOf } from './delivery.js';
@@ -28,6 +30,8 @@ function must<T>(result: ChatwootResult<T>): T {
 
 const userPart = (jid: string) => jid.split('@')[0].split(':')[0];
 
+type MessageDelivery = Exclude<ChatwootDelivery, { kind: 'contact' }>;
+
 export class ChatwootSink implements Sink<'chatwoot'> {
   readonly name = 'chatwoot' as const;
 
@@ -42,6 +46,8 @@ export class ChatwootSink implements Sink<'chatwoot'> {
       return await this.mirror(delivery);
     } catch (error) {
       if (error instanceof Failed) return error.outcome;
+      // Deleted meanwhile: its links may no longer be written, and nothing is owed to its inbox.
+      if (!(await this.deps.repos.chatwootLinks.instanceExists(delivery.instance.id))) return delivered();
       throw error;
     }
   }
@@ -49,6 +55,22 @@ export class ChatwootSink implements Sink<'chatwoot'> {
   async close(): Promise<void> {}
 
   private async mirror(delivery: ChatwootDelivery): Promise<DeliveryOutcome> {
+    // A deleted instance's inbox takes nothing more, and its links are gone with it.
+    if (!(await this.deps.repos.chatwootLinks.instanceExists(delivery.instance.id))) return delivered();
+    if (delivery.kind === 'contact') return this.importContact(delivery);
+    return this.mirrorMessage(delivery);
+  }
+
+  /** A synced contact: found by phone number, or made; never twice. */
+  private async importContact(delivery: Extract<ChatwootDelivery, { kind: 'contact' }>): Promise<DeliveryOutcome> {
+    const { instance, chatwoot, contact } = delivery;
+    const client = new ChatwootClient(chatwoot, this.deps.config.chatwoot.timeoutMs);
+    const inboxId = must(await ensureInbox(client, this.deps.repos.chatwootLinks, instance, chatwoot, this.deps.config.server.url));
+    await this.contact(client, chatwoot, inboxId, { jid: contact.remoteJid, name: contact.pushName });
+    return delivered();
+  }
+
+  private async mirrorMessage(delivery: MessageDelivery): Promise<DeliveryOutcome> {
     const { instance, chatwoot, message } = delivery;
     const links = this.deps.repos.chatwootLinks;
     if (await links.message(instance.id, message.key.id)) return delivered();
@@ -56,7 +78,10 @@ export class ChatwootSink implements Sink<'chatwoot'> {
     if (!content) return delivered();
     const client = new ChatwootClient(chatwoot, this.deps.config.chatwoot.timeoutMs);
     const inboxId = must(await ensureInbox(client, links, instance, chatwoot, this.deps.config.server.url));
-    const { contact, sourceId } = await this.contact(client, delivery, inboxId);
+    // A chat addressed by LID carries the phone number JID as its alternate.
+    const jid = chatJid(message.key);
+    const name = jid.endsWith('@g.us') ? null : (!message.key.fromMe && message.pushName) || null;
+    const { contact, sourceId } = await this.contact(client, chatwoot, inboxId, { jid, name });
     const conversation = await this.conversation(client, delivery, inboxId, contact, sourceId);
 
     const source = sourceIdOf(message.key.id);
@@ -71,7 +96,7 @@ export class ChatwootSink implements Sink<'chatwoot'> {
     return must(file ? await client.createMessageWithFile(conversationId, message, file) : await client.createMessage(conversationId, message));
   }
 
-  private async newMessage(delivery: ChatwootDelivery, text: string, source: string): Promise<NewMessage> {
+  private async newMessage(delivery: MessageDelivery, text: string, source: string): Promise<NewMessage> {
     const { message, instance } = delivery;
     const group = message.key.remoteJid.endsWith('@g.us');
     const participant = message.key.participant;
@@ -86,12 +111,14 @@ export class ChatwootSink implements Sink<'chatwoot'> {
     };
   }
 
-  /** The chat's contact: a person by phone number, a group by its JID. */
-  private async contact(client: ChatwootClient, delivery: ChatwootDelivery, inboxId: number): Promise<{ contact: CwContact; sourceId: string | null }> {
-    const { message, chatwoot } = delivery;
-    // A chat addressed by LID carries the phone number JID as its alternate.
-    const { remoteJid, remoteJidAlt } = message.key;
-    const jid = [remoteJid, remoteJidAlt].find((j) => j?.endsWith('@s.whatsapp.net')) ?? remoteJid;
+  /** The chat's contact: a person by phone number, a group by its JID; `name` when it is made. */
+  private async contact(
+    client: ChatwootClient,
+    chatwoot: ChatwootConfig,
+    inboxId: number,
+    chat: { jid: string; name: string | null },
+  ): Promise<{ contact: CwContact; sourceId: string | null }> {
+    const { jid } = chat;
     const group = jid.endsWith('@g.us');
     const digits = userPart(jid);
     const find = async () => {
@@ -104,7 +131,7 @@ export class ChatwootSink implements Sink<'chatwoot'> {
     const linked = (contact: CwContact) => ({ contact, sourceId: contact.contact_inboxes?.find((l) => l.inbox.id === inboxId)?.source_id ?? null });
     const existing = (await find())[0];
     if (existing) return linked(existing);
-    const name = group ? `${digits} (GROUP)` : (!message.key.fromMe && message.pushName) || digits;
+    const name = group ? `${digits} (GROUP)` : chat.name || digits;
     const created = await client.createContact({
       inbox_id: inboxId,
       name,
@@ -118,7 +145,7 @@ export class ChatwootSink implements Sink<'chatwoot'> {
     throw new Failed(created.retryable ? retry(created.error) : reject(created.error));
   }
 
-  private async conversation(client: ChatwootClient, delivery: ChatwootDelivery, inboxId: number, contact: CwContact, sourceId: string | null): Promise<CwConversation> {
+  private async conversation(client: ChatwootClient, delivery: MessageDelivery, inboxId: number, contact: CwContact, sourceId: string | null): Promise<CwConversation> {
     const { reopenConversation, conversationPending } = delivery.chatwoot;
     const inInbox = must(await client.contactConversations(contact.id)).filter((c) => c.inbox_id === inboxId);
     // The newest first: a resolved conversation may have been followed by a new one.

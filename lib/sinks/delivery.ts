@@ -52,13 +52,26 @@ export interface NatsDelivery {
   envelope: Envelope;
 }
 
-/** A WhatsApp message to mirror into the instance's Chatwoot inbox. */
-export interface ChatwootDelivery {
+interface ChatwootTarget {
   sink: 'chatwoot';
   instance: { id: string; name: string };
   /** The configuration when the event was committed (account, token, inbox name, options). */
   chatwoot: ChatwootConfig;
-  message: MessageRecord;
+}
+
+/**
+ * What the instance's Chatwoot inbox receives: a WhatsApp message (live, or
+ * synced history with importMessages; rows written before `kind` existed are
+ * messages), or a synced contact with importContacts.
+ */
+export type ChatwootDelivery =
+  | (ChatwootTarget & { kind?: 'message'; message: MessageRecord })
+  | (ChatwootTarget & { kind: 'contact'; contact: ImportedContact });
+
+/** A contact WhatsApp synced to the new device: its phone number JID and the name it goes by. */
+export interface ImportedContact {
+  remoteJid: string;
+  pushName: string | null;
 }
 
 /** A notice from the bot contact about the instance's connection, posted in its conversation. */

@@ -25,7 +25,7 @@ export type CommitWrite = StoreWrite | InstanceStateWrite;
 type CommitResults = Pick<StoreResults, StoreWrite['kind']> & { 'instance-state': { recorded: true } };
 
 type ReadHandlers = {
-  [K in StoreRead['kind']]: (db: Knex, instanceId: string, read: Extract<StoreRead, { kind: K }>) => Promise<StoreResults[K]>;
+  [K in StoreRead['kind']]: (db: Knex, instanceId: string, read: Extract<StoreRead, { kind: K }>, options: StoreOptions) => Promise<StoreResults[K]>;
 };
 type WriteHandlers = {
   [K in CommitWrite['kind']]: (trx: Knex, instanceId: string, write: Extract<CommitWrite, { kind: K }>) => Promise<CommitResults[K]>;
@@ -34,7 +34,7 @@ type WriteHandlers = {
 const READS: ReadHandlers = {
   'auth-load': async (db, id) => ({ creds: await new AuthStateRepository(db).creds(id) }),
   'keys-get': async (db, id, read) => ({ found: await new AuthStateRepository(db).keys(id, read.keys) }),
-  'config-load': async (db, id) => {
+  'config-load': async (db, id, _read, options) => {
     const tables = configTables(db);
     const [settings, proxy, webhook, chatwoot] = await Promise.all([
       tables.settings.find(id),
@@ -46,7 +46,7 @@ const READS: ReadHandlers = {
       settings: settings?.value ?? DEFAULT_SETTINGS,
       proxy: proxy?.value ?? null,
       // Chatwoot stores received media as files: it needs the bytes as well.
-      webhookBase64: Boolean(webhook?.value.base64 || chatwoot?.value.enabled),
+      webhookBase64: Boolean(webhook?.value.base64 || (options.chatwootEnabled && chatwoot?.value.enabled)),
     };
   },
 };
@@ -93,8 +93,8 @@ const WRITES: WriteHandlers = {
   },
 };
 
-function readHandler<R extends StoreRead>(read: R): (db: Knex, id: string, read: R) => Promise<StoreResultOf<R>> {
-  return READS[read.kind] as unknown as (db: Knex, id: string, read: R) => Promise<StoreResultOf<R>>;
+function readHandler<R extends StoreRead>(read: R): (db: Knex, id: string, read: R, options: StoreOptions) => Promise<StoreResultOf<R>> {
+  return READS[read.kind] as unknown as (db: Knex, id: string, read: R, options: StoreOptions) => Promise<StoreResultOf<R>>;
 }
 
 function writeHandler<W extends CommitWrite>(write: W): (trx: Knex, id: string, write: W) => Promise<unknown> {
@@ -118,6 +118,8 @@ export interface StoreOptions {
   maxAttempts: number;
   retryBaseMs: number;
   retryMaxMs: number;
+  /** CHATWOOT_ENABLED: without it no media is downloaded for an instance's Chatwoot. */
+  chatwootEnabled?: boolean;
 }
 
 /** The store's mailbox. */
@@ -206,7 +208,7 @@ export class Store extends Actor<StoreMessage> {
 
   private onRead(instanceId: string, read: StoreRead, reply: Reply<unknown>): void {
     const attempt = (n: number): Promise<unknown> =>
-      readHandler(read)(this.options.db, instanceId, read).catch(async (error: unknown) => {
+      readHandler(read)(this.options.db, instanceId, read, this.options).catch(async (error: unknown) => {
         if (!isTransient(error) || n >= this.options.maxAttempts) throw error;
         await sleep(backoffDelay(n, this.retryBackoff));
         return attempt(n + 1);

@@ -44,6 +44,8 @@ export interface OutgoingMedia {
   mimetype: string;
   fileName?: string;
   caption?: string;
+  /** Sent as a reply to this earlier message of the chat. */
+  quotedId?: string;
 }
 
 const MEDIA_FIELD: Record<MediaKind, keyof proto.IMessage> = {
@@ -114,6 +116,11 @@ export class WaEmulator {
    */
   get mediaHostname(): string | null {
     return this.mediaHost?.hostname ?? null;
+  }
+
+  /** Paths of the media blobs clients downloaded, in order. */
+  get mediaDownloads(): readonly string[] {
+    return this.mediaHost?.downloads ?? [];
   }
 
   /** The test CA of the HTTPS media host (for NODE_EXTRA_CA_CERTS). */
@@ -204,6 +211,7 @@ export class WaEmulator {
       mimetype: media.mimetype,
       ...(media.fileName ? { fileName: media.fileName, title: media.fileName } : {}),
       ...(media.caption ? { caption: media.caption } : {}),
+      ...(media.quotedId ? { contextInfo: { stanzaId: media.quotedId, participant: `${fromPn}@s.whatsapp.net`, quotedMessage: { conversation: '' } } } : {}),
     };
     return this.sendToClient(this.addContact(fromPn), this.account(toPhone), { [MEDIA_FIELD[media.kind]]: content }, { ...options, type: 'media' });
   }

@@ -57,6 +57,8 @@ export class MediaHost {
   readonly auth = randomBytes(16).toString('base64');
   private readonly blobs = new Map<string, Buffer>();
   private readonly server: https.Server;
+  /** Paths of the blobs clients downloaded, in order. */
+  readonly downloads: string[] = [];
 
   private constructor() {
     this.server = https.createServer(
@@ -146,6 +148,7 @@ export class MediaHost {
     }
     const blob = this.blobs.get(url.pathname + url.search);
     if (method === 'GET' && blob) {
+      this.downloads.push(url.pathname + url.search);
       res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(blob);
       return;
     }
