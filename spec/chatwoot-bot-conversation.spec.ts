@@ -4,6 +4,7 @@ import { BOT_PHONE, postToBotConversation, type BotConversationDeps } from '../l
 import { ChatwootClient } from '../lib/chatwoot/client.js';
 import { ensureInbox } from '../lib/chatwoot/inbox.js';
 import { ChatwootLinkRepository } from '../lib/db/chatwoot-links.js';
+import { InstanceRepository } from '../lib/db/instances.js';
 import { CHATWOOT_TEMPLATE, type ChatwootConfig } from '../lib/instance-config/chatwoot.js';
 import { ChatwootPeer } from './support/chatwoot-peer/peer.js';
 import { openTestDatabase, type TestDatabase } from './support/test-database.js';
@@ -25,11 +26,13 @@ describe('Chatwoot bot conversation: posting as the bot', function () {
     await peer?.stop();
   });
 
-  /** An instance with its own Chatwoot account. */
-  function instance(name: string): { owner: { id: string; name: string }; chatwoot: ChatwootConfig; accountId: number } {
+  /** A stored instance with its own Chatwoot account. */
+  async function instance(name: string): Promise<{ owner: { id: string; name: string }; chatwoot: ChatwootConfig; accountId: number }> {
     const account = peer.addAccount(name);
     const chatwoot = { ...CHATWOOT_TEMPLATE, enabled: true, accountId: String(account.id), token: account.token, url: peer.url, nameInbox: name, ignoreJids: [] };
-    return { owner: { id: `id-${name}`, name }, chatwoot, accountId: account.id };
+    const id = `id-${name}`;
+    await new InstanceRepository(database.db).insert({ id, name, token: `token-${name}`, integration: 'WHATSAPP-BAILEYS', number: null, businessId: null });
+    return { owner: { id, name }, chatwoot, accountId: account.id };
   }
 
   const botConversations = (accountId: number) => {
@@ -38,7 +41,7 @@ describe('Chatwoot bot conversation: posting as the bot', function () {
   };
 
   it('makes one inbox, one bot contact and one conversation for posts made at once', async () => {
-    const { owner, chatwoot, accountId } = instance('at-once');
+    const { owner, chatwoot, accountId } = await instance('at-once');
     const results = await Promise.all(['one', 'two', 'three'].map((content) => postToBotConversation(deps, owner, chatwoot, { content })));
     expect(results.every((r) => r.ok), JSON.stringify(results)).to.equal(true);
     expect(peer.inboxes(accountId)).to.have.length(1);
@@ -53,7 +56,7 @@ describe('Chatwoot bot conversation: posting as the bot', function () {
   });
 
   it('finds the inbox once when the bootstrap and a delivery look for it at the same time', async () => {
-    const { owner, chatwoot, accountId } = instance('inbox-race');
+    const { owner, chatwoot, accountId } = await instance('inbox-race');
     const client = new ChatwootClient(chatwoot);
     const found = await Promise.all([1, 2, 3].map(() => ensureInbox(client, deps.links, owner, chatwoot, deps.serverUrl)));
     expect(peer.inboxes(accountId)).to.have.length(1);
@@ -61,7 +64,7 @@ describe('Chatwoot bot conversation: posting as the bot', function () {
   });
 
   it('posts an image with its caption, and the same source id only once', async () => {
-    const { owner, chatwoot, accountId } = instance('with-image');
+    const { owner, chatwoot, accountId } = await instance('with-image');
     const bytes = await QRCode.toBuffer('scan me');
     const post = { content: 'Scan this', sourceId: 'bot:event-1', file: { bytes, filename: 'with-image.png', mimetype: 'image/png' } };
     const first = await postToBotConversation(deps, owner, chatwoot, post);
@@ -74,7 +77,7 @@ describe('Chatwoot bot conversation: posting as the bot', function () {
   });
 
   it('opens a new conversation once the bot conversation was resolved', async () => {
-    const { owner, chatwoot, accountId } = instance('resolved');
+    const { owner, chatwoot, accountId } = await instance('resolved');
     await postToBotConversation(deps, owner, chatwoot, { content: 'before' });
     await peer.resolve(botConversations(accountId)[0].id);
     const after = await postToBotConversation(deps, owner, chatwoot, { content: 'after' });
@@ -85,8 +88,9 @@ describe('Chatwoot bot conversation: posting as the bot', function () {
   });
 
   it('reuses the bot contact of the account in a second inbox', async () => {
-    const { owner, chatwoot, accountId } = instance('shared-a');
+    const { owner, chatwoot, accountId } = await instance('shared-a');
     await postToBotConversation(deps, owner, chatwoot, { content: 'from a' });
+    await new InstanceRepository(database.db).insert({ id: 'id-shared-b', name: 'shared-b', token: 'token-shared-b', integration: 'WHATSAPP-BAILEYS', number: null, businessId: null });
     const other = { id: 'id-shared-b', name: 'shared-b' };
     const result = await postToBotConversation(deps, other, { ...chatwoot, nameInbox: 'shared-b' }, { content: 'from b' });
     expect(result.ok, JSON.stringify(result)).to.equal(true);

@@ -125,12 +125,13 @@ describe('WhatsApp history imported into Chatwoot', function () {
       .map((c) => ({ name: c.name, phoneNumber: c.phoneNumber }))
       .sort((a, b) => String(a.phoneNumber).localeCompare(String(b.phoneNumber)));
 
-  /** Each conversation's messages as `<phone> <type> <content> <source_id>`, in Chatwoot's order. */
+  /** Every conversation's messages in order, conversations by contact: lanes of different chats run side by side. */
   const transcript = (accountId: number) =>
-    peer.conversations(accountId).flatMap((conversation) => {
-      const phone = peer.contacts(accountId).find((c) => c.id === conversation.contactId)?.phoneNumber;
-      return peer.messages(conversation.id).map((m) => `${phone} ${m.messageType} ${m.content} ${m.sourceId}`);
-    });
+    peer
+      .conversations(accountId)
+      .map((conversation) => ({ conversation, phone: peer.contacts(accountId).find((c) => c.id === conversation.contactId)?.phoneNumber ?? '' }))
+      .sort((a, b) => a.phone.localeCompare(b.phone) || a.conversation.id - b.conversation.id)
+      .flatMap(({ conversation, phone }) => peer.messages(conversation.id).map((m) => `${phone} ${m.messageType} ${m.content} ${m.sourceId}`));
 
   it('creates the synced contacts with importContacts, finding a saved one by phone, and none twice after a second sync', async () => {
     const owner = '15550008100';
