@@ -100,7 +100,7 @@ function envelope<E extends EventName>(
 function withoutMediaBytes<E extends EventName>(event: E, data: EventPayloads[E]): EventPayloads[E] {
   if (event !== 'MESSAGES_UPSERT' && event !== 'SEND_MESSAGE') return data;
   const record = data as EventPayloads['MESSAGES_UPSERT'];
-  if (!('base64' in record.message)) return data;
+  if (typeof record.message !== 'object' || record.message === null || !('base64' in record.message)) return data;
   const { base64: _bytes, ...message } = record.message;
   return { ...record, message } as EventPayloads[E];
 }

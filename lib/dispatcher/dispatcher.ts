@@ -7,7 +7,7 @@ import type { EventName } from '../events/names.js';
 import type { EventPayloads } from '../events/payloads.js';
 import type { EventOwner } from '../events/publisher.js';
 import type { Logger } from '../logger.js';
-import { address, type InstanceContext } from './destinations.js';
+import { address, type Addressed, type InstanceContext } from './destinations.js';
 
 export interface DispatcherOptions {
   events: EventsConfig;
@@ -108,9 +108,13 @@ export class Dispatcher extends Actor<DispatcherMessage> {
     const batch = this.buffer.splice(0, this.options.events.outbox.batchMax);
     if (batch.length > 0) {
       try {
-        const rows = await this.rowsFor(batch);
+        const { rows, unaddressable } = await this.rowsFor(batch);
         await this.options.outbox.append(rows);
-        for (const pending of batch) pending.reply?.resolve();
+        for (const pending of batch) {
+          const problem = unaddressable.get(pending);
+          if (problem) pending.reply?.reject(problem);
+          else pending.reply?.resolve();
+        }
         const sinks = [...new Set(rows.map((row) => row.sink))];
         if (sinks.length > 0) this.options.wake(sinks);
       } catch (error) {
@@ -128,15 +132,29 @@ export class Dispatcher extends Actor<DispatcherMessage> {
     for (const waiter of this.drainWaiters.splice(0)) waiter.resolve();
   }
 
-  private async rowsFor(batch: PendingEvent[]): Promise<NewOutboxRow[]> {
+  /**
+   * The outbox rows of a batch. An event that cannot be addressed (a payload
+   * the rules do not expect) would fail the same way on every retry: it is
+   * refused alone, so that it cannot hold up the events behind it.
+   */
+  private async rowsFor(batch: PendingEvent[]): Promise<{ rows: NewOutboxRow[]; unaddressable: Map<PendingEvent, Error> }> {
     const contexts = await this.contexts(batch);
     const rows: NewOutboxRow[] = [];
+    const unaddressable = new Map<PendingEvent, Error>();
     for (const pending of batch) {
       const context = (pending.instance && contexts.get(pending.instance.id)) || serverContext();
       const data = await this.enrich(pending);
       const base = { serverUrl: this.options.serverUrl, dateTime: new Date(pending.at).toISOString() };
       const eventId = randomUUID();
-      for (const addressed of address(pending.event, data, context, this.options.events, base)) {
+      let destinations: Addressed[];
+      try {
+        destinations = address(pending.event, data, context, this.options.events, base);
+      } catch (error) {
+        this.options.logger.error({ err: error, instance: pending.instance?.name, event: pending.event }, 'an event could not be addressed; it is dropped');
+        unaddressable.set(pending, error instanceof Error ? error : new Error(String(error)));
+        continue;
+      }
+      for (const addressed of destinations) {
         if (!this.options.sinks.has(addressed.sink)) continue;
         rows.push({
           eventId,
@@ -148,7 +166,7 @@ export class Dispatcher extends Actor<DispatcherMessage> {
         });
       }
     }
-    return rows;
+    return { rows, unaddressable };
   }
 
   /** The QR image is rendered here, in the CPU pool, not in the worker that owns the socket. */
