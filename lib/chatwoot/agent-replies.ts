@@ -115,6 +115,8 @@ export class AgentReplies {
     const logger = this.deps.logger.child({ instance: instance.name, chatwootMessageId: messageId });
     const parts = partsOf(reply.send);
     const quoted = await this.quoted(instance.id, reply.send.inReplyTo);
+    // Read before answering, once per reply: a resumed reply has done it already.
+    if (this.deps.config.chatwoot.messageRead && reply.partsSent === 0) await this.markChatRead(instance, reply.send.chat);
     for (let index = reply.partsSent; index < parts.length; index += 1) {
       const whatsappId = reply.whatsappIds[index];
       // Known before the send: the sink sees its echo (send.message) as already in Chatwoot.
@@ -163,6 +165,20 @@ export class AgentReplies {
         }
         return { error: error.message, note: notSent(error.message) };
       }
+    }
+  }
+
+  /** CHATWOOT_MESSAGE_READ: the contact's last message in the chat is marked read on WhatsApp. */
+  private async markChatRead(instance: Instance, chat: string): Promise<void> {
+    const remoteJid = chat.includes('@') ? chat : `${chat}@s.whatsapp.net`;
+    const [last] = (await this.deps.repos.messages.page(instance.id, { remoteJid, fromMe: false }, 1, 1)).records;
+    if (!last) return;
+    const { remoteJidAlt: _alt, ...key } = last.key;
+    try {
+      await this.deps.supervisor.command(instance, { kind: 'mark-read', keys: [key] });
+    } catch (error) {
+      // The reply matters more than the receipt: it is still sent.
+      this.deps.logger.warn({ instance: instance.name, err: error }, 'could not mark the chat read before an agent reply');
     }
   }
 

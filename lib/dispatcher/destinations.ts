@@ -10,6 +10,7 @@ import { payloadName, type EventName } from '../events/names.js';
 import type { EventPayloads } from '../events/payloads.js';
 import type { ChatwootDelivery, Delivery, Envelope, EnvelopeOf } from '../sinks/delivery.js';
 import { chatJid, importableContacts, importableMessages } from '../chatwoot/history-import.js';
+import { editedText } from '../chatwoot/edited-message.js';
 import type { MessageRecord } from '../messages/types.js';
 
 /** What the dispatcher knows about the instance an event belongs to. */
@@ -191,6 +192,7 @@ function chatwootRows<E extends EventName>(event: E, data: EventPayloads[E], con
   const target = { sink: 'chatwoot' as const, instance: { id: context.id, name: context.name }, chatwoot };
   const row = (destination: string, delivery: ChatwootDelivery): Addressed => ({ sink: 'chatwoot', destination, delivery });
   const messageRow = (message: MessageRecord) => row(chatJid(message.key), { ...target, message });
+  const mirroredChat = (jid: string) => jid !== 'status@broadcast' && !chatwoot.ignoreJids.includes(jid);
   switch (event) {
     case 'MESSAGES_UPSERT':
     case 'SEND_MESSAGE': {
@@ -204,6 +206,17 @@ function chatwootRows<E extends EventName>(event: E, data: EventPayloads[E], con
       const options = { daysLimit: chatwoot.daysLimitImportMessages, ignoreJids: chatwoot.ignoreJids, nowSeconds };
       return importableMessages(data as EventPayloads['MESSAGES_SET'], options).map(messageRow);
     }
+    case 'MESSAGES_EDITED': {
+      const edited = data as EventPayloads['MESSAGES_EDITED'];
+      const text = editedText(edited.message);
+      if (!edited.keyId || !edited.remoteJid || !mirroredChat(edited.remoteJid) || text === null) return [];
+      const edit = { whatsappId: edited.keyId, fromMe: edited.fromMe, text, editedAt: edited.messageTimestamp };
+      return [row(edited.remoteJid, { ...target, kind: 'edit', edit })];
+    }
+    case 'MESSAGES_DELETE':
+      return deletedKeys(data as EventPayloads['MESSAGES_DELETE'])
+        .filter((key) => mirroredChat(key.remoteJid))
+        .map((key) => row(key.remoteJid, { ...target, kind: 'delete', whatsappId: key.id }));
     case 'CONTACTS_SET': {
       if (!chatwoot.importContacts) return [];
       return importableContacts(data as EventPayloads['CONTACTS_SET'], chatwoot.ignoreJids).map((contact) =>
@@ -213,6 +226,13 @@ function chatwootRows<E extends EventName>(event: E, data: EventPayloads[E], con
     default:
       return [];
   }
+}
+
+/** The messages a deletion names: one revoked message, or the keys of Baileys' own event; none for a whole chat. */
+function deletedKeys(deletion: EventPayloads['MESSAGES_DELETE']): { id: string; remoteJid: string }[] {
+  if ('keyId' in deletion) return deletion.keyId && deletion.remoteJid ? [{ id: deletion.keyId, remoteJid: deletion.remoteJid }] : [];
+  if (!('keys' in deletion)) return [];
+  return deletion.keys.flatMap((key) => (key.id && key.remoteJid ? [{ id: key.id, remoteJid: key.remoteJid }] : []));
 }
 
 /** The bot contact's notices (QR codes, connection news), on one lane: in the order things happened. */

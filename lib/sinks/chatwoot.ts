@@ -5,7 +5,9 @@
 import { randomUUID } from 'node:crypto';
 import { ChatwootClient, type ChatwootResult, type CwContact, type CwConversation, type FileUpload, type NewMessage } from '../chatwoot/client.js';
 import { ensureInbox } from '../chatwoot/inbox.js';
+import { editedContent, editLinkId } from '../chatwoot/edited-message.js';
 import { chatwootContent, groupAuthorPrefix } from '../chatwoot/message-content.js';
+import { reactionOf, type Reaction } from '../chatwoot/reaction.js';
 import { phoneVariants } from '../chatwoot/phone-variants.js';
 import { chatJid } from '../chatwoot/history-import.js';
 import { sourceIdOf } from '../chatwoot/source-id.js';
@@ -30,7 +32,9 @@ function must<T>(result: ChatwootResult<T>): T {
 
 const userPart = (jid: string) => jid.split('@')[0].split(':')[0];
 
-type MessageDelivery = Exclude<ChatwootDelivery, { kind: 'contact' }>;
+type MessageDelivery = Extract<ChatwootDelivery, { message: unknown }>;
+type EditDelivery = Extract<ChatwootDelivery, { kind: 'edit' }>;
+type DeleteDelivery = Extract<ChatwootDelivery, { kind: 'delete' }>;
 
 export class ChatwootSink implements Sink<'chatwoot'> {
   readonly name = 'chatwoot' as const;
@@ -58,6 +62,8 @@ export class ChatwootSink implements Sink<'chatwoot'> {
     // A deleted instance's inbox takes nothing more, and its links are gone with it.
     if (!(await this.deps.repos.chatwootLinks.instanceExists(delivery.instance.id))) return delivered();
     if (delivery.kind === 'contact') return this.importContact(delivery);
+    if (delivery.kind === 'edit') return this.mirrorEdit(delivery);
+    if (delivery.kind === 'delete') return this.mirrorDelete(delivery);
     return this.mirrorMessage(delivery);
   }
 
@@ -74,7 +80,9 @@ export class ChatwootSink implements Sink<'chatwoot'> {
     const { instance, chatwoot, message } = delivery;
     const links = this.deps.repos.chatwootLinks;
     if (await links.message(instance.id, message.key.id)) return delivered();
-    const content = chatwootContent(message);
+    const reaction = reactionOf(message.message);
+    // A reaction taken back leaves the emoji that was posted, as in Evolution.
+    const content = reaction ? (reaction.text ? { text: reaction.text, file: null } : null) : chatwootContent(message);
     if (!content) return delivered();
     const client = new ChatwootClient(chatwoot, this.deps.config.chatwoot.timeoutMs);
     const inboxId = must(await ensureInbox(client, links, instance, chatwoot, this.deps.config.server.url));
@@ -86,9 +94,54 @@ export class ChatwootSink implements Sink<'chatwoot'> {
 
     const source = sourceIdOf(message.key.id);
     const already = must(await client.listMessages(conversation.id)).find((m) => m.source_id === source);
-    const made = already ?? (await this.create(client, conversation.id, await this.newMessage(delivery, content.text, source), content.file));
+    const made = already ?? (await this.create(client, conversation.id, await this.newMessage(delivery, content.text, source, reaction), content.file));
     await links.saveMessage(instance.id, message.key.id, { conversationId: conversation.id, messageId: made.id });
     this.logger.debug({ instance: instance.name, conversationId: conversation.id, messageId: made.id }, 'message mirrored to chatwoot');
+    return delivered();
+  }
+
+  /**
+   * An edit: a new message under the original's source id, replying to it. A
+   * message never mirrored has nothing to attach the edit to, so it is skipped.
+   */
+  private async mirrorEdit(delivery: EditDelivery): Promise<DeliveryOutcome> {
+    const { instance, chatwoot, edit } = delivery;
+    const links = this.deps.repos.chatwootLinks;
+    const linkId = editLinkId(edit.whatsappId, edit.editedAt);
+    if (await links.message(instance.id, linkId)) return delivered();
+    const original = await links.message(instance.id, edit.whatsappId);
+    if (!original) return delivered();
+    const client = new ChatwootClient(chatwoot, this.deps.config.chatwoot.timeoutMs);
+    const content = editedContent(edit.text);
+    const source = sourceIdOf(edit.whatsappId);
+    // The edit shares the original's source id: a retry knows its own by the content too.
+    const already = must(await client.listMessages(original.conversationId)).find((m) => m.source_id === source && m.content === content);
+    const made =
+      already ??
+      must(
+        await client.createMessage(original.conversationId, {
+          content,
+          message_type: edit.fromMe ? 'outgoing' : 'incoming',
+          source_id: source,
+          content_attributes: { in_reply_to: original.messageId },
+        }),
+      );
+    await links.saveMessage(instance.id, linkId, { conversationId: original.conversationId, messageId: made.id });
+    this.logger.debug({ instance: instance.name, conversationId: original.conversationId, messageId: made.id }, 'edit mirrored to chatwoot');
+    return delivered();
+  }
+
+  /** With CHATWOOT_MESSAGE_DELETE, a message deleted for everyone on WhatsApp is deleted in Chatwoot. */
+  private async mirrorDelete(delivery: DeleteDelivery): Promise<DeliveryOutcome> {
+    if (!this.deps.config.chatwoot.messageDelete) return delivered();
+    const { instance, chatwoot, whatsappId } = delivery;
+    const link = await this.deps.repos.chatwootLinks.message(instance.id, whatsappId);
+    if (!link) return delivered();
+    const client = new ChatwootClient(chatwoot, this.deps.config.chatwoot.timeoutMs);
+    const deleted = await client.deleteMessage(link.conversationId, link.messageId);
+    // Gone already (deleted by an agent, or its conversation with it): nothing is left to delete.
+    if (!deleted.ok && deleted.status !== 404) must(deleted);
+    this.logger.debug({ instance: instance.name, conversationId: link.conversationId, messageId: link.messageId }, 'deletion mirrored to chatwoot');
     return delivered();
   }
 
@@ -96,12 +149,13 @@ export class ChatwootSink implements Sink<'chatwoot'> {
     return must(file ? await client.createMessageWithFile(conversationId, message, file) : await client.createMessage(conversationId, message));
   }
 
-  private async newMessage(delivery: MessageDelivery, text: string, source: string): Promise<NewMessage> {
+  private async newMessage(delivery: MessageDelivery, text: string, source: string, reaction: Reaction | null): Promise<NewMessage> {
     const { message, instance } = delivery;
     const group = message.key.remoteJid.endsWith('@g.us');
     const participant = message.key.participant;
-    const authored = group && !message.key.fromMe && participant ? `${groupAuthorPrefix(userPart(participant), message.pushName)}${text ? `\n\n${text}` : ''}` : text;
-    const quotedId = typeof message.contextInfo?.stanzaId === 'string' ? message.contextInfo.stanzaId : null;
+    // Evolution posts a reaction's emoji alone, even in groups.
+    const authored = group && !reaction && !message.key.fromMe && participant ? `${groupAuthorPrefix(userPart(participant), message.pushName)}${text ? `\n\n${text}` : ''}` : text;
+    const quotedId = reaction ? reaction.targetId : typeof message.contextInfo?.stanzaId === 'string' ? message.contextInfo.stanzaId : null;
     const quoted = quotedId ? await this.deps.repos.chatwootLinks.message(instance.id, quotedId) : null;
     return {
       content: authored,

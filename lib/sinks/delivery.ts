@@ -62,11 +62,23 @@ interface ChatwootTarget {
 /**
  * What the instance's Chatwoot inbox receives: a WhatsApp message (live, or
  * synced history with importMessages; rows written before `kind` existed are
- * messages), or a synced contact with importContacts.
+ * messages), a synced contact with importContacts, an edit of a mirrored
+ * message, or a message its sender deleted for everyone.
  */
 export type ChatwootDelivery =
   | (ChatwootTarget & { kind?: 'message'; message: MessageRecord })
-  | (ChatwootTarget & { kind: 'contact'; contact: ImportedContact });
+  | (ChatwootTarget & { kind: 'contact'; contact: ImportedContact })
+  | (ChatwootTarget & { kind: 'edit'; edit: ChatwootEdit })
+  | (ChatwootTarget & { kind: 'delete'; whatsappId: string });
+
+/** A message edited on WhatsApp: which one, by whom, its new text and when. */
+export interface ChatwootEdit {
+  whatsappId: string;
+  fromMe: boolean;
+  text: string;
+  /** Unix seconds of the edit: each edit of a message is its own Chatwoot message. */
+  editedAt: number;
+}
 
 /** A contact WhatsApp synced to the new device: its phone number JID and the name it goes by. */
 export interface ImportedContact {

@@ -222,6 +222,32 @@ export class WaEmulator {
     return this.sendToClient(this.addContact(fromPn), this.account(toPhone), { extendedTextMessage: { text, contextInfo } }, options);
   }
 
+  /** A reaction to a message of the chat (`messageId`, sent by `fromPn` when `ownMessage`); '' takes it back. */
+  async reactToClient(fromPn: string, toPhone: string, messageId: string, emoji: string, ownMessage = false): Promise<{ id: string }> {
+    const to = this.account(toPhone);
+    const key = { remoteJid: to.pnJid, fromMe: ownMessage, id: messageId };
+    return this.sendToClient(this.addContact(fromPn), to, { reactionMessage: { key, text: emoji, senderTimestampMs: Date.now() } }, { type: 'reaction' });
+  }
+
+  /** The sender edits the text of a message it sent earlier. */
+  async editToClient(fromPn: string, toPhone: string, messageId: string, text: string): Promise<{ id: string }> {
+    const to = this.account(toPhone);
+    const protocolMessage = {
+      key: { remoteJid: to.pnJid, fromMe: true, id: messageId },
+      type: proto.Message.ProtocolMessage.Type.MESSAGE_EDIT,
+      editedMessage: { conversation: text },
+      timestampMs: Date.now(),
+    };
+    return this.sendToClient(this.addContact(fromPn), to, { protocolMessage }, {});
+  }
+
+  /** The sender deletes a message it sent earlier for everyone. */
+  async revokeToClient(fromPn: string, toPhone: string, messageId: string): Promise<{ id: string }> {
+    const to = this.account(toPhone);
+    const protocolMessage = { key: { remoteJid: to.pnJid, fromMe: true, id: messageId }, type: proto.Message.ProtocolMessage.Type.REVOKE };
+    return this.sendToClient(this.addContact(fromPn), to, { protocolMessage }, {});
+  }
+
   /** Messages a contact's phone received from clients, oldest first. */
   receivedMessages(contactPn: string): ReceivedMessage[] {
     return this.received.filter((m) => m.to === contactPn);
