@@ -27,6 +27,14 @@ export interface Companion extends Registration {
   historySent: boolean;
 }
 
+/** A profile picture as WhatsApp describes it: its id changes with each new picture. */
+export interface ProfilePicture {
+  id: string;
+  url: string;
+  /** Its privacy keeps it from others: they get 401 not-authorized. */
+  hidden: boolean;
+}
+
 let nextLid = 100_000_000_000_000 + randomInt(1_000_000);
 
 /** A WhatsApp user: phone number, LID, primary phone (device 0) and linked companions. */
@@ -39,6 +47,8 @@ export class Account {
   keyIndex = 0;
   /** What the phone hands a newly linked device; null: an empty initial bootstrap. */
   history: PhoneHistory | null = null;
+  /** The profile picture others see; null: none (WhatsApp answers 404). */
+  profilePicture: ProfilePicture | null = null;
 
   constructor(
     readonly pn: string,

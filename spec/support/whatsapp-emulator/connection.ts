@@ -281,6 +281,9 @@ export class Connection {
             })),
           },
         ]);
+      case 'w:profile:picture':
+        if (child?.tag === 'picture') return this.onProfilePicture(node, child);
+        break;
       case 'md':
         if (child?.tag === 'link_code_companion_reg') return this.onPairingCode(node, child);
         break;
@@ -327,6 +330,18 @@ export class Connection {
     this.reply(node, [
       { tag: 'privacy', attrs: {}, content: categories.map((name) => ({ tag: 'category', attrs: { name, value: 'all' } })) },
     ]);
+  }
+
+  /** A profile picture query: its URL, or 404 when there is none, 401 when its privacy keeps it from the asker. */
+  private onProfilePicture(node: BinaryNode, picture: BinaryNode): void {
+    const target = accountOf(this.state, node.attrs.target);
+    const current = target?.profilePicture;
+    const error = (code: string, text: string) => this.reply(node, [{ tag: 'error', attrs: { code, text } }], { type: 'error' });
+    if (!target || !current) return error('404', 'item-not-found');
+    if (current.hidden && target !== this.account) return error('401', 'not-authorized');
+    const type = picture.attrs.type === 'preview' ? 'preview' : 'image';
+    const directPath = new URL(current.url).pathname + new URL(current.url).search;
+    this.reply(node, [{ tag: 'picture', attrs: { id: current.id, type, url: current.url, direct_path: directPath } }]);
   }
 
   private onMediaConn(node: BinaryNode): void {

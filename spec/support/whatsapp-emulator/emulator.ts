@@ -12,7 +12,7 @@ import { createHmac, randomBytes, randomInt } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { deflateSync } from 'node:zlib';
 import { WebSocketServer } from 'ws';
-import { Account } from './account.js';
+import { Account, type ProfilePicture } from './account.js';
 import { Connection, type ReceivedMessage, type ServerState, type StanzaLogEntry } from './connection.js';
 import { generateKeyPair, sign, type KeyPair } from './crypto.js';
 import { historyChunks, type PhoneHistory } from './history.js';
@@ -183,6 +183,21 @@ export class WaEmulator {
     const container = Buffer.from(proto.ADVSignedDeviceIdentityHMAC.encode({ details: signedIdentity, hmac }).finish());
     connection.sendPairSuccess(account, companion, container, business);
     return { jid: `${account.pn}:${companion.deviceId}@s.whatsapp.net`, lid: `${account.lid}:${companion.deviceId}@lid` };
+  }
+
+  /**
+   * Gives `phone` a profile picture: bytes served by the media host, or any
+   * URL; null removes it. `hidden`: kept from others by its privacy (401 to them).
+   */
+  setProfilePicture(phone: string, picture: { bytes: Buffer; mimetype?: string } | { url: string } | null, { hidden = false } = {}): ProfilePicture | null {
+    const account = this.addContact(phone);
+    if (!picture) return (account.profilePicture = null);
+    let url: string;
+    if ('url' in picture) url = picture.url;
+    else if (this.mediaHost) url = this.mediaHost.serveFile(picture.bytes, picture.mimetype ?? 'image/jpeg');
+    else throw new Error('the emulator runs without a media host');
+    account.profilePicture = { id: String(randomInt(1_000_000_000, 2_000_000_000)), url, hidden };
+    return account.profilePicture;
   }
 
   /** What the account's phone holds, sent to each device linked from now on. */

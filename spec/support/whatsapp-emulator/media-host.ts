@@ -56,6 +56,8 @@ const base64url = (bytes: Buffer) => bytes.toString('base64').replace(/\+/g, '-'
 export class MediaHost {
   readonly auth = randomBytes(16).toString('base64');
   private readonly blobs = new Map<string, Buffer>();
+  /** Plain files (profile pictures), served as they are. */
+  private readonly files = new Map<string, { bytes: Buffer; type: string }>();
   private readonly server: https.Server;
   /** Paths of the blobs clients downloaded, in order. */
   readonly downloads: string[] = [];
@@ -129,6 +131,13 @@ export class MediaHost {
     };
   }
 
+  /** Serves a plain file, as WhatsApp's picture host serves profile pictures; returns its URL. */
+  serveFile(bytes: Buffer, type: string): string {
+    const path = `/v/t61.24694-24/${randomBytes(12).toString('hex')}_n.jpg?ccb=11-4&oh=emu&oe=FFFFFFFF`;
+    this.files.set(path, { bytes, type });
+    return `https://${this.hostname}${path}`;
+  }
+
   private answer(method: string, url: URL, body: Buffer, res: import('node:http').ServerResponse): void {
     if (method === 'POST' && url.pathname.startsWith('/mms/')) {
       if (url.searchParams.get('auth') !== this.auth) {
@@ -150,6 +159,11 @@ export class MediaHost {
     if (method === 'GET' && blob) {
       this.downloads.push(url.pathname + url.search);
       res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(blob);
+      return;
+    }
+    const file = this.files.get(url.pathname + url.search);
+    if (method === 'GET' && file) {
+      res.writeHead(200, { 'content-type': file.type }).end(file.bytes);
       return;
     }
     res.writeHead(404).end();
