@@ -8,6 +8,7 @@ import { OutboxRepository } from './db/outbox.js';
 import { repositories } from './db/repositories.js';
 import { Dispatcher } from './dispatcher/dispatcher.js';
 import { scheduleOutboxPruning } from './dispatcher/housekeeping.js';
+import { workerProfilePicture } from './chatwoot/profile-picture.js';
 import { createApp } from './http/app.js';
 import { Lifecycle } from './instances/lifecycle.js';
 import { instanceObserver } from './instances/observer.js';
@@ -48,8 +49,10 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
   const { outbox: outboxConfig } = config.events;
   const store = new Store({ db, logger, ...config.store, chatwootEnabled: config.chatwoot.enabled });
 
+  // Called only by deliveries, which start after the supervisor below is made.
+  const profilePicture = workerProfilePicture(() => supervisor, logger);
   const sinks = new SinkSupervisor({
-    sinks: enabledSinks(config.events, logger, { config, repos }),
+    sinks: enabledSinks(config.events, logger, { config, repos, profilePicture }),
     outbox,
     logger,
     runner: {

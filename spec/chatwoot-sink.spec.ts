@@ -134,4 +134,36 @@ describe('WhatsApp messages mirrored into Chatwoot', function () {
     expect(peer.contacts(accountId).map((c) => c.id)).to.deep.equal([saved.id]);
     expect(peer.conversations(accountId)[0].contactId).to.equal(saved.id);
   });
+
+  it("gives a new contact its WhatsApp profile picture as avatar, and none to one without", async () => {
+    const owner = '15550007080';
+    const pictured = '15550007081';
+    const plain = '15550007082';
+    const accountId = await pairedWithChatwoot('cw-avatar', owner);
+    const picture = wa.setProfilePicture(pictured, { bytes: png, mimetype: 'image/png' });
+    wa.addContact(plain, 'Plain Contact');
+    await wa.sendTextToClient(pictured, owner, 'look at me');
+    await wa.sendTextToClient(plain, owner, 'no face');
+    await eventually(() => peer.conversations(accountId).length === 2, 20_000, 'two conversations');
+
+    const byPhone = (pn: string) => peer.contacts(accountId).find((c) => c.phoneNumber === `+${pn}`);
+    expect(byPhone(pictured)?.avatarUrl).to.equal(picture?.url);
+    expect(byPhone(plain)?.avatarUrl).to.equal(null);
+  });
+
+  it("updates a contact's avatar when its WhatsApp picture changed by its next message", async () => {
+    const owner = '15550007090';
+    const pn = '15550007091';
+    const accountId = await pairedWithChatwoot('cw-avatar-new', owner);
+    const first = wa.setProfilePicture(pn, { bytes: png, mimetype: 'image/png' });
+    await wa.sendTextToClient(pn, owner, 'before');
+    await eventually(() => peer.conversations(accountId).length === 1, 20_000, 'the conversation');
+    const [contact] = peer.contacts(accountId);
+    expect(contact.avatarUrl).to.equal(first?.url);
+
+    const second = wa.setProfilePicture(pn, { bytes: await QRCode.toBuffer('a new face'), mimetype: 'image/png' });
+    await wa.sendTextToClient(pn, owner, 'after');
+    await eventually(() => peer.messages(peer.conversations(accountId)[0].id).length === 2, 20_000, 'the second message');
+    expect(peer.contacts(accountId).map((c) => [c.id, c.avatarUrl])).to.deep.equal([[contact.id, second?.url]]);
+  });
 });

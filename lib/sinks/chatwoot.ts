@@ -3,6 +3,7 @@
 // message, made at most once: its source_id carries the WhatsApp id and is
 // looked for before creating, so a retry after a lost answer finds it.
 import { randomUUID } from 'node:crypto';
+import { avatarUpdate } from '../chatwoot/avatar.js';
 import { ChatwootClient, type ChatwootResult, type CwContact, type CwConversation, type FileUpload, type NewMessage } from '../chatwoot/client.js';
 import { ensureInbox } from '../chatwoot/inbox.js';
 import { editedContent, editLinkId } from '../chatwoot/edited-message.js';
@@ -11,7 +12,6 @@ import { reactionOf, type Reaction } from '../chatwoot/reaction.js';
 import { phoneVariants } from '../chatwoot/phone-variants.js';
 import { chatJid } from '../chatwoot/history-import.js';
 import { sourceIdOf } from '../chatwoot/source-id.js';
-import type { ChatwootConfig } from '../instance-config/chatwoot.js';
 import type { Logger } from '../logger.js';
 import { deliverBotNotice } from './chatwoot-bot.js';
 import type { ChatwootDelivery, DeliveryOf } from './delivery.js';
@@ -72,7 +72,7 @@ export class ChatwootSink implements Sink<'chatwoot'> {
     const { instance, chatwoot, contact } = delivery;
     const client = new ChatwootClient(chatwoot, this.deps.config.chatwoot.timeoutMs);
     const inboxId = must(await ensureInbox(client, this.deps.repos.chatwootLinks, instance, chatwoot, this.deps.config.server.url));
-    await this.contact(client, chatwoot, inboxId, { jid: contact.remoteJid, name: contact.pushName });
+    await this.contact(client, delivery, inboxId, { jid: contact.remoteJid, name: contact.pushName, incoming: false });
     return delivered();
   }
 
@@ -89,7 +89,7 @@ export class ChatwootSink implements Sink<'chatwoot'> {
     // A chat addressed by LID carries the phone number JID as its alternate.
     const jid = chatJid(message.key);
     const name = jid.endsWith('@g.us') ? null : (!message.key.fromMe && message.pushName) || null;
-    const { contact, sourceId } = await this.contact(client, chatwoot, inboxId, { jid, name });
+    const { contact, sourceId } = await this.contact(client, delivery, inboxId, { jid, name, incoming: !message.key.fromMe });
     const conversation = await this.conversation(client, delivery, inboxId, contact, sourceId);
 
     const source = sourceIdOf(message.key.id);
@@ -165,13 +165,18 @@ export class ChatwootSink implements Sink<'chatwoot'> {
     };
   }
 
-  /** The chat's contact: a person by phone number, a group by its JID; `name` when it is made. */
+  /**
+   * The chat's contact: a person by phone number, a group by its JID; `name`
+   * and the WhatsApp profile picture when it is made. As in Evolution, an
+   * incoming message brings a found contact's avatar up to date.
+   */
   private async contact(
     client: ChatwootClient,
-    chatwoot: ChatwootConfig,
+    delivery: ChatwootDelivery,
     inboxId: number,
-    chat: { jid: string; name: string | null },
+    chat: { jid: string; name: string | null; incoming: boolean },
   ): Promise<{ contact: CwContact; sourceId: string | null }> {
+    const { chatwoot, instance } = delivery;
     const { jid } = chat;
     const group = jid.endsWith('@g.us');
     const digits = userPart(jid);
@@ -184,19 +189,32 @@ export class ChatwootSink implements Sink<'chatwoot'> {
     };
     const linked = (contact: CwContact) => ({ contact, sourceId: contact.contact_inboxes?.find((l) => l.inbox.id === inboxId)?.source_id ?? null });
     const existing = (await find())[0];
-    if (existing) return linked(existing);
+    if (existing) {
+      if (chat.incoming) await this.refreshAvatar(client, instance, existing, jid);
+      return linked(existing);
+    }
     const name = group ? `${digits} (GROUP)` : chat.name || digits;
+    const avatarUrl = await this.deps.profilePicture(instance, jid);
     const created = await client.createContact({
       inbox_id: inboxId,
       name,
       identifier: jid,
       ...(group ? {} : { phone_number: `+${digits}` }),
+      ...(avatarUrl ? { avatar_url: avatarUrl } : {}),
     });
     if (created.ok) return { contact: created.value.contact, sourceId: created.value.sourceId };
     // Made by an earlier try whose answer was lost: it is there now.
     const again = (await find())[0];
     if (again) return linked(again);
     throw new Failed(created.retryable ? retry(created.error) : reject(created.error));
+  }
+
+  /** A new WhatsApp picture becomes the contact's avatar; failing that, the message still goes through. */
+  private async refreshAvatar(client: ChatwootClient, instance: { id: string; name: string }, contact: CwContact, jid: string): Promise<void> {
+    const avatarUrl = avatarUpdate(await this.deps.profilePicture(instance, jid), contact.thumbnail);
+    if (!avatarUrl) return;
+    const updated = await client.updateContact(contact.id, { avatar_url: avatarUrl });
+    if (!updated.ok) this.logger.warn({ instance: instance.name, contactId: contact.id, error: updated.error }, 'chatwoot avatar update failed');
   }
 
   private async conversation(client: ChatwootClient, delivery: MessageDelivery, inboxId: number, contact: CwContact, sourceId: string | null): Promise<CwConversation> {

@@ -1,4 +1,5 @@
 import type { ChatwootServerConfig, EventsConfig } from '../config.js';
+import type { ProfilePictureLookup } from '../chatwoot/profile-picture.js';
 import type { ChatwootLinkRepository } from '../db/chatwoot-links.js';
 import { ChatwootSink } from './chatwoot.js';
 import type { Logger } from '../logger.js';
@@ -12,6 +13,8 @@ import { WebhookSink } from './webhook.js';
 export interface ChatwootSinkDeps {
   config: { chatwoot: ChatwootServerConfig; server: { url: string } };
   repos: { chatwootLinks: ChatwootLinkRepository };
+  /** The WhatsApp profile picture of a chat, asked of the instance's worker; null on any failure. */
+  profilePicture: ProfilePictureLookup;
 }
 
 export function enabledSinks(config: EventsConfig, logger: Logger, chatwoot?: ChatwootSinkDeps): Sink[] {
