@@ -36,8 +36,18 @@ type MessageDelivery = Extract<ChatwootDelivery, { message: unknown }>;
 type EditDelivery = Extract<ChatwootDelivery, { kind: 'edit' }>;
 type DeleteDelivery = Extract<ChatwootDelivery, { kind: 'delete' }>;
 
+/**
+ * How long a contact's avatar is trusted before its WhatsApp picture is looked
+ * up again: a lookup (and, against Chatwoot, most likely an update) for every
+ * incoming message would cost more than a stale picture.
+ */
+const AVATAR_REFRESH_MS = 60 * 60_000;
+const AVATAR_CHECKS_KEPT = 10_000;
+
 export class ChatwootSink implements Sink<'chatwoot'> {
   readonly name = 'chatwoot' as const;
+  /** `<instance id>:<contact id>` → when its avatar was last checked. */
+  private readonly avatarCheckedAt = new Map<string, number>();
 
   constructor(
     private readonly deps: ChatwootSinkDeps,
@@ -211,6 +221,11 @@ export class ChatwootSink implements Sink<'chatwoot'> {
 
   /** A new WhatsApp picture becomes the contact's avatar; failing that, the message still goes through. */
   private async refreshAvatar(client: ChatwootClient, instance: { id: string; name: string }, contact: CwContact, jid: string): Promise<void> {
+    const key = `${instance.id}:${contact.id}`;
+    const checkedAt = this.avatarCheckedAt.get(key);
+    if (checkedAt !== undefined && Date.now() - checkedAt < AVATAR_REFRESH_MS) return;
+    if (this.avatarCheckedAt.size >= AVATAR_CHECKS_KEPT) this.avatarCheckedAt.clear();
+    this.avatarCheckedAt.set(key, Date.now());
     const avatarUrl = avatarUpdate(await this.deps.profilePicture(instance, jid), contact.thumbnail);
     if (!avatarUrl) return;
     const updated = await client.updateContact(contact.id, { avatar_url: avatarUrl });
