@@ -8,6 +8,7 @@ import { createLogger } from '../lib/logger.js';
 import type { CommandHandlers, FromWorker, ResultOf, ToWorker, WorkerCommand, WorkerData } from '../lib/supervisor/protocol.js';
 import { refusalOf } from './command-error.js';
 import { injectFault } from './faults.js';
+import { Profile } from './profile.js';
 import { Session } from './session.js';
 import { StoreClient } from './store-client.js';
 
@@ -26,6 +27,11 @@ for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
 
 const store = new StoreClient((id, request) => post({ type: 'store', id, request }));
 const session = new Session(data, store, logger, post);
+const profile = new Profile(() => session.openSocket());
+const updated = async (action: Promise<void>) => {
+  await action;
+  return { updated: true } as const;
+};
 
 const handlers: CommandHandlers = {
   connect: (command) => session.connect(command.number),
@@ -44,6 +50,14 @@ const handlers: CommandHandlers = {
   'delete-for-everyone': (command) => session.outbound.deleteForEveryone(command.key),
   'edit-message': (command) => session.outbound.edit(command.key, command.text),
   'profile-picture': (command) => session.outbound.profilePicture(command.number),
+  'profile-lookup': (command) => profile.lookup(command.number),
+  'business-profile': (command) => profile.business(command.number),
+  'privacy-fetch': () => profile.privacy(),
+  'privacy-update': (command) => updated(profile.updatePrivacy(command.settings)),
+  'profile-name': (command) => updated(profile.updateName(command.name)),
+  'profile-status': (command) => updated(profile.updateStatus(command.status)),
+  'profile-picture-update': (command) => updated(profile.updatePicture(command.image)),
+  'profile-picture-remove': () => updated(profile.removePicture()),
 };
 
 function execute<C extends WorkerCommand>(command: C): Promise<ResultOf<C>> {

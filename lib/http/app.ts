@@ -6,6 +6,7 @@ import { errorMiddleware } from './error-middleware.js';
 import { bodyReadFailed, guardBody, guardPathAndQuery } from './request-guard.js';
 import type { RouteDeps } from './route-deps.js';
 import { chatRoutes } from './routes/chat.js';
+import { profileRoutes } from './routes/profile.js';
 import { chatwootRoutes } from './routes/chatwoot.js';
 import { eventIntegrationRoutes } from './routes/event-integrations.js';
 import { instanceRoutes } from './routes/instance.js';
@@ -55,6 +56,7 @@ export function createApp(deps: AppDeps, logger: Logger): Koa {
     outboxRoutes(routeDeps),
     messageRoutes(routeDeps),
     chatRoutes(routeDeps),
+    profileRoutes(routeDeps),
   ];
   for (const router of routers) app.use(router.routes()).use(router.allowedMethods());
   return app;

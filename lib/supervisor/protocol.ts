@@ -5,6 +5,7 @@ import type { ConnectionPatch, ConnectionStatus } from '../db/instances.js';
 import type { EventMessage } from '../events/payloads.js';
 import type { MessageKey, MessageRecord, NumberCheck, SendRequest } from '../messages/types.js';
 import type { Presence } from '../messages/presence.js';
+import type { BusinessProfile, PrivacySettings, ProfileLookup } from '../profile/types.js';
 import type { StoreRequest } from '../store/protocol.js';
 
 
@@ -48,6 +49,14 @@ export interface CommandResults {
   'delete-for-everyone': MessageRecord | null;
   'edit-message': MessageRecord | null;
   'profile-picture': { wuid: string; profilePictureUrl: string | null };
+  'profile-lookup': ProfileLookup;
+  'business-profile': BusinessProfile | null;
+  'privacy-fetch': PrivacySettings;
+  'privacy-update': { updated: true };
+  'profile-name': { updated: true };
+  'profile-status': { updated: true };
+  'profile-picture-update': { updated: true };
+  'profile-picture-remove': { updated: true };
 }
 
 export type WorkerCommand =
@@ -63,7 +72,15 @@ export type WorkerCommand =
   | { kind: 'mark-read'; keys: MessageKey[] }
   | { kind: 'delete-for-everyone'; key: MessageKey }
   | { kind: 'edit-message'; key: MessageKey; text: string }
-  | { kind: 'profile-picture'; number: string };
+  | { kind: 'profile-picture'; number: string }
+  | { kind: 'profile-lookup'; number: string }
+  | { kind: 'business-profile'; number: string }
+  | { kind: 'privacy-fetch' }
+  | { kind: 'privacy-update'; settings: PrivacySettings }
+  | { kind: 'profile-name'; name: string }
+  | { kind: 'profile-status'; status: string }
+  | { kind: 'profile-picture-update'; image: Uint8Array }
+  | { kind: 'profile-picture-remove' };
 
 export type CommandKind = WorkerCommand['kind'];
 export type CommandOf<K extends CommandKind> = Extract<WorkerCommand, { kind: K }>;

@@ -6,6 +6,7 @@ import { setEventIntegrationBody } from '../../lib/schemas/event-integration.js'
 import * as instance from '../../lib/schemas/instance.js';
 import * as message from '../../lib/schemas/message.js';
 import * as outbox from '../../lib/schemas/outbox.js';
+import * as profile from '../../lib/schemas/profile.js';
 import * as proxy from '../../lib/schemas/proxy.js';
 import * as settings from '../../lib/schemas/settings.js';
 import * as webhook from '../../lib/schemas/webhook.js';
@@ -35,6 +36,7 @@ const MODULES: Record<string, Record<string, unknown>> = {
   instance,
   message,
   outbox,
+  profile,
   proxy,
   settings,
   webhook,

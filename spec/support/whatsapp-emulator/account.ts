@@ -35,6 +35,25 @@ export interface ProfilePicture {
   hidden: boolean;
 }
 
+/** What a business account publishes. */
+export interface BusinessProfile {
+  description: string;
+  email?: string;
+  website?: string;
+  address?: string;
+  category?: string;
+}
+
+const PRIVACY_DEFAULTS: [string, string][] = [
+  ['last', 'all'],
+  ['online', 'all'],
+  ['profile', 'all'],
+  ['status', 'all'],
+  ['groupadd', 'all'],
+  ['readreceipts', 'all'],
+  ['calladd', 'all'],
+];
+
 let nextLid = 100_000_000_000_000 + randomInt(1_000_000);
 
 /** A WhatsApp user: phone number, LID, primary phone (device 0) and linked companions. */
@@ -49,6 +68,14 @@ export class Account {
   history: PhoneHistory | null = null;
   /** The profile picture others see; null: none (WhatsApp answers 404). */
   profilePicture: ProfilePicture | null = null;
+  /** The about text others read (usync status); null: none set. */
+  about: string | null = null;
+  /** The name its devices announce (presence name); others get it as the push name. */
+  pushName: string | null = null;
+  /** Privacy categories as the privacy IQ reads and sets them. */
+  readonly privacy = new Map<string, string>(PRIVACY_DEFAULTS);
+  /** Set for a business account: what a w:biz business_profile query answers. */
+  business: BusinessProfile | null = null;
 
   constructor(
     readonly pn: string,

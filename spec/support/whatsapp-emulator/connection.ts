@@ -33,6 +33,8 @@ export interface ServerState {
   pairingCodeRequested(phone: string): void;
   callRejected(rejection: { callId: string; to: string }): void;
   sendHistorySync(account: Account, deviceId: number): Promise<void>;
+  /** An account uploaded a new profile picture (JPEG bytes). */
+  profilePictureSet(account: Account, jpeg: Buffer): void;
 }
 
 export interface StanzaLogEntry {
@@ -282,7 +284,13 @@ export class Connection {
           },
         ]);
       case 'w:profile:picture':
+        if (attrs.type === 'set') return this.onSetProfilePicture(node, child);
         if (child?.tag === 'picture') return this.onProfilePicture(node, child);
+        break;
+      case 'status':
+        return this.onStatus(node, child);
+      case 'w:biz':
+        if (child?.tag === 'business_profile') return this.onBusiness(node, child);
         break;
       case 'md':
         if (child?.tag === 'link_code_companion_reg') return this.onPairingCode(node, child);
@@ -324,12 +332,70 @@ export class Connection {
     this.reply(node, [{ tag: 'error', attrs: { code: '501', text: 'feature-not-implemented' } }], { type: 'error' });
   }
 
+  /** The account's privacy categories: read them all, or set the ones named. */
   private onPrivacy(node: BinaryNode, child: BinaryNode | undefined): void {
     if (child?.tag !== 'privacy') return this.reply(node);
-    const categories = ['last', 'online', 'profile', 'status', 'groupadd', 'readreceipts', 'calladd'];
+    const privacy = this.account?.privacy;
+    if (node.attrs.type === 'set') {
+      for (const category of getBinaryNodeChildren(child, 'category')) {
+        if (!category.attrs.name || !category.attrs.value) return this.badRequest(node);
+        privacy?.set(category.attrs.name, category.attrs.value);
+      }
+      return this.reply(node);
+    }
+    const categories = [...(privacy ?? new Map<string, string>()).entries()];
     this.reply(node, [
-      { tag: 'privacy', attrs: {}, content: categories.map((name) => ({ tag: 'category', attrs: { name, value: 'all' } })) },
+      { tag: 'privacy', attrs: {}, content: categories.map(([name, value]) => ({ tag: 'category', attrs: { name, value } })) },
     ]);
+  }
+
+  private badRequest(node: BinaryNode): void {
+    this.reply(node, [{ tag: 'error', attrs: { code: '400', text: 'bad-request' } }], { type: 'error' });
+  }
+
+  /** The account's own about text. */
+  private onStatus(node: BinaryNode, child: BinaryNode | undefined): void {
+    if (node.attrs.type !== 'set' || child?.tag !== 'status' || !this.account) return this.badRequest(node);
+    this.account.about = bytes(child).toString('utf-8');
+    this.reply(node);
+  }
+
+  /** A business_profile query: the profile of each business account asked for; none for the others. */
+  private onBusiness(node: BinaryNode, child: BinaryNode): void {
+    const profiles: BinaryNode[] = [];
+    for (const profile of getBinaryNodeChildren(child, 'profile')) {
+      const business = accountOf(this.state, profile.attrs.jid)?.business;
+      if (!business) continue;
+      const text = (tag: string, value: string | undefined) => (value === undefined ? [] : [{ tag, attrs: {}, content: Buffer.from(value) }]);
+      profiles.push({
+        tag: 'profile',
+        attrs: { jid: profile.attrs.jid },
+        content: [
+          ...text('description', business.description),
+          ...text('email', business.email),
+          ...text('website', business.website),
+          ...text('address', business.address),
+          ...(business.category ? [{ tag: 'categories', attrs: {}, content: text('category', business.category) }] : []),
+        ],
+      });
+    }
+    this.reply(node, [{ tag: 'business_profile', attrs: { v: '244' }, content: profiles }]);
+  }
+
+  /** Sets or (without a picture) removes the account's own profile picture. */
+  private onSetProfilePicture(node: BinaryNode, picture: BinaryNode | undefined): void {
+    const account = this.account;
+    if (!account || (node.attrs.target && accountOf(this.state, node.attrs.target) !== account)) return this.badRequest(node);
+    if (!picture) {
+      account.profilePicture = null;
+      return this.reply(node);
+    }
+    const image = bytes(picture);
+    // WhatsApp takes JPEG only: Baileys converts whatever it is given.
+    if (image.length < 3 || image[0] !== 0xff || image[1] !== 0xd8) return this.badRequest(node);
+    this.state.profilePictureSet(account, image);
+    const id = account.profilePicture?.id ?? '';
+    this.reply(node, [{ tag: 'picture', attrs: { id } }]);
   }
 
   /** A profile picture query: its URL, or 404 when there is none, 401 when its privacy keeps it from the asker. */
@@ -402,6 +468,13 @@ export class Connection {
         } else if (protocol === 'lid' && account) {
           // Mandatory in practice: Baileys fetches prekeys for LID addresses only.
           content.push({ tag: 'lid', attrs: { val: account.lidJid } });
+        } else if (protocol === 'status' && account) {
+          const hidden = account.privacy.get('status') === 'none' && account !== this.account;
+          content.push(
+            hidden || account.about === null
+              ? { tag: 'status', attrs: { code: '401' } }
+              : { tag: 'status', attrs: { t: now() }, content: Buffer.from(account.about) },
+          );
         } else if (protocol === 'contact') {
           content.push({ tag: 'contact', attrs: { type: account ? 'in' : 'out' } });
         }

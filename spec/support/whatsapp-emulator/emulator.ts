@@ -496,6 +496,9 @@ export class WaEmulator {
       pairingCodeRequested: (phone) => this.pairingCodeRequests.push({ phone }),
       callRejected: (rejection) => this.rejections.push(rejection),
       sendHistorySync: (account, deviceId) => this.sendHistorySync(account, deviceId),
+      profilePictureSet: (account, jpeg) => {
+        this.setProfilePicture(account.pn, this.mediaHost ? { bytes: jpeg } : { url: `https://pps.whatsapp.net/${account.pn}/${Date.now()}.jpg` });
+      },
     };
   }
 }
