@@ -44,6 +44,9 @@ const handlers: CommandHandlers = {
   'delete-for-everyone': (command) => session.outbound.deleteForEveryone(command.key),
   'edit-message': (command) => session.outbound.edit(command.key, command.text),
   'profile-picture': (command) => session.outbound.profilePicture(command.number),
+  'chat-presence': (command) => session.outbound.chatPresence(command.number, command.presence, command.delay),
+  'block-status': (command) => session.outbound.blockStatus(command.number, command.status),
+  'download-media': (command) => session.outbound.downloadMedia(command.key, command.message),
 };
 
 function execute<C extends WorkerCommand>(command: C): Promise<ResultOf<C>> {

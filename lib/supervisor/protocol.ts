@@ -48,6 +48,9 @@ export interface CommandResults {
   'delete-for-everyone': MessageRecord | null;
   'edit-message': MessageRecord | null;
   'profile-picture': { wuid: string; profilePictureUrl: string | null };
+  'chat-presence': { presence: Presence };
+  'block-status': { block: 'success' };
+  'download-media': { base64: string };
 }
 
 export type WorkerCommand =
@@ -63,7 +66,11 @@ export type WorkerCommand =
   | { kind: 'mark-read'; keys: MessageKey[] }
   | { kind: 'delete-for-everyone'; key: MessageKey }
   | { kind: 'edit-message'; key: MessageKey; text: string }
-  | { kind: 'profile-picture'; number: string };
+  | { kind: 'profile-picture'; number: string }
+  | { kind: 'chat-presence'; number: string; presence: Presence; delay: number }
+  | { kind: 'block-status'; number: string; status: 'block' | 'unblock' }
+  /** `message`: a stored message's content as JSON (bytes in base64). */
+  | { kind: 'download-media'; key: MessageKey; message: Record<string, unknown> };
 
 export type CommandKind = WorkerCommand['kind'];
 export type CommandOf<K extends CommandKind> = Extract<WorkerCommand, { kind: K }>;

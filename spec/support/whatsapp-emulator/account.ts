@@ -49,6 +49,8 @@ export class Account {
   history: PhoneHistory | null = null;
   /** The profile picture others see; null: none (WhatsApp answers 404). */
   profilePicture: ProfilePicture | null = null;
+  /** Phone numbers this account blocked: the server keeps their messages from it. */
+  readonly blocked = new Set<string>();
 
   constructor(
     readonly pn: string,
