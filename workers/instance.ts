@@ -58,6 +58,9 @@ const handlers: CommandHandlers = {
   'profile-status': (command) => updated(profile.updateStatus(command.status)),
   'profile-picture-update': (command) => updated(profile.updatePicture(command.image)),
   'profile-picture-remove': () => updated(profile.removePicture()),
+  'chat-presence': (command) => session.outbound.chatPresence(command.number, command.presence, command.delay),
+  'block-status': (command) => session.outbound.blockStatus(command.number, command.status),
+  'download-media': (command) => session.outbound.downloadMedia(command.key, command.message),
 };
 
 function execute<C extends WorkerCommand>(command: C): Promise<ResultOf<C>> {

@@ -1,7 +1,8 @@
-import type { WASocket } from '@whiskeysockets/baileys';
+import { downloadMediaMessage, proto, type WASocket } from '@whiskeysockets/baileys';
 import type { Emit } from '../lib/events/payloads.js';
 import type { Logger } from '../lib/logger.js';
 import type { MessageKey, MessageRecord, NumberCheck, SendRequest } from '../lib/messages/types.js';
+import type { Presence } from '../lib/messages/presence.js';
 import { CommandError } from './command-error.js';
 import { mentionList } from '../lib/messages/mentions.js';
 import { baileysContent, quotedMessage, type ContentExtras } from './content.js';
@@ -15,6 +16,8 @@ import type { WorkerStore } from './worker-store.js';
 const NUMBER_CHECK_TTL_MS = 10 * 60_000;
 /** Own message ids remembered to recognise their echo; older ones are forgotten. */
 const SENT_IDS_KEPT = 5_000;
+/** WhatsApp lets a chat state lapse after about 25 s: a longer one is sent again this often. */
+const CHAT_STATE_REFRESH_MS = 20_000;
 
 export interface OutboundContext {
   /** The open socket, or a CommandError('not-connected'). */
@@ -110,6 +113,41 @@ export class Outbound {
       .profilePictureUrl(jid, 'image')
       .catch(() => undefined);
     return { wuid: jid, profilePictureUrl: url ?? null };
+  }
+
+  /** Shows `presence` in the chat with `number` for `delay` ms, then paused, as Evolution does. */
+  async chatPresence(number: string, presence: Presence, delay: number): Promise<{ presence: Presence }> {
+    const socket = this.context.socket();
+    const jid = await this.recipient(socket, number);
+    await socket.presenceSubscribe(jid);
+    for (let left = delay; ; left -= CHAT_STATE_REFRESH_MS) {
+      await socket.sendPresenceUpdate(presence, jid);
+      await sleep(Math.min(left, CHAT_STATE_REFRESH_MS));
+      if (left <= CHAT_STATE_REFRESH_MS) break;
+    }
+    await socket.sendPresenceUpdate('paused', jid);
+    return { presence };
+  }
+
+  async blockStatus(number: string, status: 'block' | 'unblock'): Promise<{ block: 'success' }> {
+    const socket = this.context.socket();
+    const jid = await this.recipient(socket, number);
+    await socket.updateBlockStatus(jid, status);
+    return { block: 'success' };
+  }
+
+  /** The media of a stored message, downloaded again from WhatsApp's media host (re-uploaded by the sender's phone if expired). */
+  async downloadMedia(key: MessageKey, message: Record<string, unknown>): Promise<{ base64: string }> {
+    const socket = this.context.socket();
+    const content = proto.Message.fromObject(message);
+    const bytes = await downloadMediaMessage({ key, message: content }, 'buffer', {}, {
+      logger: this.context.logger,
+      reuploadRequest: socket.updateMediaMessage,
+    }).catch((error: unknown) => {
+      this.context.logger.warn({ err: error, messageId: key.id }, 'media download failed');
+      throw new CommandError('whatsapp-error', `The media of message ${key.id} could not be downloaded`);
+    });
+    return { base64: bytes.toString('base64') };
   }
 
   /** Mentions and link preview: what a send needs from WhatsApp or the web first. */

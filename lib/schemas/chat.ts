@@ -1,4 +1,6 @@
 import type { FromSchema } from 'json-schema-to-ts';
+import { PRESENCES } from '../messages/presence.js';
+import { recipientNumber } from './common.js';
 import { messageKey } from './message.js';
 
 const fullKey = { ...messageKey, required: ['id', 'remoteJid', 'fromMe'] } as const;
@@ -91,3 +93,39 @@ export type UpdateMessageBody = FromSchema<typeof updateMessageBody>;
 export type FindMessagesBody = FromSchema<typeof findMessagesBody>;
 export type FindContactsBody = FromSchema<typeof findContactsBody>;
 export type FindChatsBody = FromSchema<typeof findChatsBody>;
+
+export const sendPresenceBody = {
+  type: 'object',
+  required: ['number', 'presence', 'delay'],
+  properties: {
+    number: recipientNumber,
+    presence: { type: 'string', enum: PRESENCES },
+    delay: { type: 'integer', minimum: 0, maximum: 300_000, 'x-rule': 'must be a delay in milliseconds (0-300000)' },
+  },
+} as const;
+
+export const blockStatusBody = {
+  type: 'object',
+  required: ['number', 'status'],
+  properties: {
+    number: recipientNumber,
+    status: { type: 'string', enum: ['block', 'unblock'] },
+  },
+} as const;
+
+export const base64FromMediaBody = {
+  type: 'object',
+  required: ['message'],
+  properties: {
+    message: {
+      type: 'object',
+      required: ['key'],
+      properties: { key: { ...messageKey, required: ['id'] } },
+    },
+    convertToMp4: { type: 'boolean' },
+  },
+} as const;
+
+export type SendPresenceBody = FromSchema<typeof sendPresenceBody>;
+export type BlockStatusBody = FromSchema<typeof blockStatusBody>;
+export type Base64FromMediaBody = FromSchema<typeof base64FromMediaBody>;

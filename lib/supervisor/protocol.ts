@@ -57,6 +57,9 @@ export interface CommandResults {
   'profile-status': { updated: true };
   'profile-picture-update': { updated: true };
   'profile-picture-remove': { updated: true };
+  'chat-presence': { presence: Presence };
+  'block-status': { block: 'success' };
+  'download-media': { base64: string };
 }
 
 export type WorkerCommand =
@@ -80,7 +83,11 @@ export type WorkerCommand =
   | { kind: 'profile-name'; name: string }
   | { kind: 'profile-status'; status: string }
   | { kind: 'profile-picture-update'; image: Uint8Array }
-  | { kind: 'profile-picture-remove' };
+  | { kind: 'profile-picture-remove' }
+  | { kind: 'chat-presence'; number: string; presence: Presence; delay: number }
+  | { kind: 'block-status'; number: string; status: 'block' | 'unblock' }
+  /** `message`: a stored message's content as JSON (bytes in base64). */
+  | { kind: 'download-media'; key: MessageKey; message: Record<string, unknown> };
 
 export type CommandKind = WorkerCommand['kind'];
 export type CommandOf<K extends CommandKind> = Extract<WorkerCommand, { kind: K }>;

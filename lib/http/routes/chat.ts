@@ -4,19 +4,23 @@ import type { Contact } from '../../db/contacts.js';
 import { normalizeJid } from '../../messages/jid.js';
 import { messagePaging } from '../../messages/message-paging.js';
 import type { MessageKey } from '../../messages/types.js';
+import { mediaOf } from '../../messages/stored-media.js';
 import {
+  base64FromMediaBody,
+  blockStatusBody,
   deleteForEveryoneBody,
   findChatsBody,
   findContactsBody,
   findMessagesBody,
   markAsReadBody,
   profilePictureBody,
+  sendPresenceBody,
   updateMessageBody,
   whatsappNumbersBody,
 } from '../../schemas/chat.js';
 import { instanceParams } from '../../schemas/common.js';
 import { instanceOf } from '../auth.js';
-import { badRequest } from '../errors.js';
+import { badRequest, notFound } from '../errors.js';
 import { respondJson } from '../presenters.js';
 import type { RouteDeps } from '../route-deps.js';
 import { validate } from '../validate.js';
@@ -148,6 +152,42 @@ export function chatRoutes(deps: RouteDeps): Router {
       const where = body.where ?? {};
       const chats = await repos.chats.list(instance.id, { remoteJid: where.remoteJid });
       ctx.body = chats.map(chatView(instance.id));
+    }),
+  );
+
+  router.post(
+    '/sendPresence/:instanceName',
+    auth.instanceAccess,
+    validate({ params: instanceParams, body: sendPresenceBody }, async (ctx, { body }) => {
+      const { number, presence, delay } = body;
+      // Answered once the presence has been shown for `delay` ms and paused, as Evolution does.
+      const timeout = deps.config.workers.requestTimeoutMs + delay;
+      respondJson(ctx, await supervisor.command(instanceOf(ctx), { kind: 'chat-presence', number, presence, delay }, timeout), 201);
+    }),
+  );
+
+  router.post(
+    '/updateBlockStatus/:instanceName',
+    auth.instanceAccess,
+    validate({ params: instanceParams, body: blockStatusBody }, async (ctx, { body }) => {
+      const { number, status } = body;
+      respondJson(ctx, await supervisor.command(instanceOf(ctx), { kind: 'block-status', number, status }), 201);
+    }),
+  );
+
+  router.post(
+    '/getBase64FromMediaMessage/:instanceName',
+    auth.instanceAccess,
+    validate({ params: instanceParams, body: base64FromMediaBody }, async (ctx, { body }) => {
+      const instance = instanceOf(ctx);
+      const { id, remoteJid } = body.message.key;
+      const stored = await repos.messages.find(instance.id, { id, remoteJid: remoteJid ? normalizeJid(remoteJid) : undefined });
+      if (!stored) throw notFound(`Message ${id} not found`);
+      const media = mediaOf(stored);
+      if (!media) throw badRequest('The message is not of the media type');
+      const { base64 } = await supervisor.command(instance, { kind: 'download-media', key: stored.key, message: stored.message });
+      // No ffmpeg here: convertToMp4 answers the audio as it was sent (see README).
+      respondJson(ctx, { ...media, base64, buffer: null }, 201);
     }),
   );
 

@@ -76,6 +76,8 @@ export class Account {
   readonly privacy = new Map<string, string>(PRIVACY_DEFAULTS);
   /** Set for a business account: what a w:biz business_profile query answers. */
   business: BusinessProfile | null = null;
+  /** Phone numbers this account blocked: the server keeps their messages from it. */
+  readonly blocked = new Set<string>();
 
   constructor(
     readonly pn: string,

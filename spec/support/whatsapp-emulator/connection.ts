@@ -32,6 +32,8 @@ export interface ServerState {
   unknownIq(xmlns: string, child: string | undefined): void;
   pairingCodeRequested(phone: string): void;
   callRejected(rejection: { callId: string; to: string }): void;
+  /** A client showed a chat state (typing, recording, paused) to a contact's phone. */
+  chatState(state: ChatState): void;
   sendHistorySync(account: Account, deviceId: number): Promise<void>;
   /** An account uploaded a new profile picture (JPEG bytes). */
   profilePictureSet(account: Account, jpeg: Buffer): void;
@@ -42,6 +44,16 @@ export interface StanzaLogEntry {
   phone: string | null;
   node: BinaryNode;
   summary: string;
+  at: number;
+}
+
+/** A chat state an emulated phone was shown. */
+export interface ChatState {
+  /** The emulated person whose phone shows it. */
+  to: string;
+  /** The phone number of the account that shows it. */
+  from: string;
+  state: 'composing' | 'recording' | 'paused';
   at: number;
 }
 
@@ -236,8 +248,10 @@ export class Connection {
         return this.onMessage(node);
       case 'call':
         return this.onCall(node);
+      case 'chatstate':
+        return this.onChatState(node);
       default:
-        // receipts, acks, presence, chatstate, ib: nothing to answer
+        // receipts, acks, presence, ib: nothing to answer
         return;
     }
   }
@@ -263,7 +277,7 @@ export class Connection {
       case 'abt':
         return this.reply(node, [{ tag: 'props', attrs: { protocol: '1', hash: 'emu' }, content: [] }]);
       case 'blocklist':
-        return this.reply(node, [{ tag: 'list', attrs: {} }]);
+        return this.onBlocklist(node, child);
       case 'privacy':
         return this.onPrivacy(node, child);
       case 'usync':
@@ -396,6 +410,37 @@ export class Connection {
     this.state.profilePictureSet(account, image);
     const id = account.profilePicture?.id ?? '';
     this.reply(node, [{ tag: 'picture', attrs: { id } }]);
+  }
+
+  /** Relayed to the contact's phone, which shows it; a contact who blocked the sender sees nothing. */
+  private onChatState(node: BinaryNode): void {
+    const to = accountOf(this.state, node.attrs.to);
+    const child = children(node)[0];
+    if (!to || !this.account || to.blocked.has(this.account.pn) || !child) return;
+    const state = child.tag === 'composing' ? (child.attrs.media === 'audio' ? 'recording' : 'composing') : child.tag === 'paused' ? 'paused' : null;
+    if (state) this.state.chatState({ to: to.pn, from: this.account.pn, state, at: Date.now() });
+  }
+
+  /** The account's blocklist: listed on get, changed by set (items name the contact by LID, with pn_jid to block). */
+  private onBlocklist(node: BinaryNode, item: BinaryNode | undefined): void {
+    const account = this.account;
+    if (!account) return this.reply(node, [{ tag: 'error', attrs: { code: '401', text: 'not-authorized' } }], { type: 'error' });
+    if (node.attrs.type === 'get') {
+      const items = [...account.blocked].map((pn) => this.state.accountByPn(pn)).filter((blocked) => blocked !== undefined);
+      return this.reply(node, [{ tag: 'list', attrs: {}, content: items.map((blocked) => ({ tag: 'item', attrs: { jid: blocked.lidJid, pn_jid: blocked.pnJid } })) }]);
+    }
+    const target = accountOf(this.state, item?.attrs.jid);
+    const action = item?.attrs.action;
+    if (item?.tag !== 'item' || !target || (action !== 'block' && action !== 'unblock')) {
+      return this.reply(node, [{ tag: 'error', attrs: { code: '400', text: 'bad-request' } }], { type: 'error' });
+    }
+    if (action === 'block') {
+      if (item.attrs.pn_jid !== target.pnJid) return this.reply(node, [{ tag: 'error', attrs: { code: '400', text: 'bad-request' } }], { type: 'error' });
+      account.blocked.add(target.pn);
+    } else {
+      account.blocked.delete(target.pn);
+    }
+    this.reply(node);
   }
 
   /** A profile picture query: its URL, or 404 when there is none, 401 when its privacy keeps it from the asker. */

@@ -13,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { deflateSync } from 'node:zlib';
 import { WebSocketServer } from 'ws';
 import { Account, type ProfilePicture } from './account.js';
-import { Connection, type ReceivedMessage, type ServerState, type StanzaLogEntry } from './connection.js';
+import { Connection, type ChatState, type ReceivedMessage, type ServerState, type StanzaLogEntry } from './connection.js';
 import { generateKeyPair, sign, type KeyPair } from './crypto.js';
 import { historyChunks, type PhoneHistory } from './history.js';
 import { CA_CERT_PATH, MediaHost, type MediaKind, type MediaReference } from './media-host.js';
@@ -71,6 +71,7 @@ export class WaEmulator {
   readonly historySyncs: { phone: string; deviceId: number; syncType: keyof typeof proto.HistorySync.HistorySyncType }[] = [];
   private readonly rejections: { callId: string; to: string }[] = [];
   private readonly received: ReceivedMessage[] = [];
+  private readonly chatStateLog: ChatState[] = [];
   private readonly consumed = new Set<ReceivedMessage>();
   private readonly accountsByPn = new Map<string, Account>();
   private readonly accountsByLid = new Map<string, Account>();
@@ -263,6 +264,16 @@ export class WaEmulator {
     return this.sendToClient(this.addContact(fromPn), to, { protocolMessage }, {});
   }
 
+  /** Chat states (typing, recording, paused) a contact's phone was shown, oldest first. */
+  chatStates(contactPn: string): ChatState[] {
+    return this.chatStateLog.filter((state) => state.to === contactPn);
+  }
+
+  /** Phone numbers the account blocked, as the server keeps them. */
+  blocklist(phone: string): string[] {
+    return [...this.account(phone).blocked];
+  }
+
   /** Messages a contact's phone received from clients, oldest first. */
   receivedMessages(contactPn: string): ReceivedMessage[] {
     return this.received.filter((m) => m.to === contactPn);
@@ -397,6 +408,8 @@ export class WaEmulator {
   ): Promise<{ id: string }> {
     const id = messageId();
     const t = String(Math.floor(Date.now() / 1000));
+    // The server keeps a blocked sender's messages from the account: the sender sees one tick.
+    if (to.blocked.has(from.pn)) return { id };
     for (const [deviceId, companion] of to.companions) {
       if (options.only && options.only !== deviceId) continue;
       const connection = [...this.connectionSet].find((c) => c.loggedIn && c.account === to && c.deviceId === deviceId);
@@ -495,6 +508,7 @@ export class WaEmulator {
       unknownIq: (xmlns, child) => this.failedIqs.push({ xmlns, child }),
       pairingCodeRequested: (phone) => this.pairingCodeRequests.push({ phone }),
       callRejected: (rejection) => this.rejections.push(rejection),
+      chatState: (state) => this.chatStateLog.push(state),
       sendHistorySync: (account, deviceId) => this.sendHistorySync(account, deviceId),
       profilePictureSet: (account, jpeg) => {
         this.setProfilePicture(account.pn, this.mediaHost ? { bytes: jpeg } : { url: `https://pps.whatsapp.net/${account.pn}/${Date.now()}.jpg` });
