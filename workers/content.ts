@@ -1,5 +1,9 @@
-import type { AnyMessageContent, WAMessage, WAUrlInfo } from '@whiskeysockets/baileys';
+import { proto, type AnyMessageContent, type WAMessage, type WAUrlInfo } from '@whiskeysockets/baileys';
+import { randomUUID } from 'node:crypto';
+import { buttonsBodyText, nativeFlowButton } from '../lib/messages/buttons.js';
 import type { ContactCard, SendContent, SendOptions } from '../lib/messages/types.js';
+
+type ButtonsContent = Extract<SendContent, { type: 'buttons' }>;
 
 /** What the worker works out for a send before building it. */
 export interface ContentExtras {
@@ -25,8 +29,8 @@ function vcard(contact: ContactCard): string {
   return lines.join('\n');
 }
 
-/** The Baileys content object for a send request. */
-export function baileysContent(content: SendContent, extras: ContentExtras = {}): AnyMessageContent {
+/** The Baileys content object for a send request; buttons are relayed as built by interactiveButtons. */
+export function baileysContent(content: Exclude<SendContent, ButtonsContent>, extras: ContentExtras = {}): AnyMessageContent {
   const { mentions } = extras;
   switch (content.type) {
     case 'text':
@@ -63,7 +67,48 @@ export function baileysContent(content: SendContent, extras: ContentExtras = {})
       return { react: { text: content.reaction, key: content.key } };
     case 'poll':
       return { poll: { name: content.name, values: content.values, selectableCount: content.selectableCount } };
+    case 'ptv':
+      return { video: Buffer.from(content.data), mimetype: content.mimetype, ptv: true };
+    case 'list':
+      // Baileys has no list content of its own: Evolution sends the proto as our own message forwarded.
+      return {
+        forward: {
+          key: { fromMe: true },
+          message: {
+            listMessage: {
+              title: content.title,
+              description: content.description,
+              buttonText: content.buttonText,
+              footerText: content.footerText,
+              sections: content.sections,
+              // Evolution sends 2, PRODUCT_LIST, and reads it back as SINGLE_SELECT: kept for its clients.
+              listType: proto.Message.ListMessage.ListType.PRODUCT_LIST,
+            },
+          },
+        },
+        ...(mentions ? { mentions } : {}),
+      };
   }
+}
+
+/**
+ * Evolution's buttons: an interactive message with native flow buttons, in a
+ * view-once wrapper. A PIX button goes alone, without body, footer or header.
+ */
+export function interactiveButtons(content: ButtonsContent, header?: proto.IMessage['imageMessage']): proto.IMessage {
+  const messageParamsJson = JSON.stringify({ from: 'api', templateId: randomUUID() });
+  const referenceId = randomUUID().replace(/-/g, '').slice(0, 11).toUpperCase();
+  const nativeFlowMessage = { buttons: content.buttons.map((button) => nativeFlowButton(button, referenceId)), messageParamsJson };
+  const pix = content.buttons.some((button) => button.type === 'pix');
+  const interactiveMessage: proto.Message.IInteractiveMessage = pix
+    ? { nativeFlowMessage }
+    : {
+        body: { text: buttonsBodyText(content.title, content.description) },
+        ...(content.footer ? { footer: { text: content.footer } } : {}),
+        ...(header ? { header: { hasMediaAttachment: true, imageMessage: header } } : {}),
+        nativeFlowMessage,
+      };
+  return { viewOnceMessage: { message: { interactiveMessage } } };
 }
 
 /** The quoted message in the form Baileys' `quoted` option takes. */

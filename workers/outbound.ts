@@ -1,11 +1,11 @@
-import { downloadMediaMessage, proto, type WASocket } from '@whiskeysockets/baileys';
+import { downloadMediaMessage, generateWAMessageFromContent, prepareWAMessageMedia, proto, type WAMessage, type WASocket } from '@whiskeysockets/baileys';
 import type { Emit } from '../lib/events/payloads.js';
 import type { Logger } from '../lib/logger.js';
-import type { MessageKey, MessageRecord, NumberCheck, SendRequest } from '../lib/messages/types.js';
+import type { MessageKey, MessageRecord, NumberCheck, SendContent, SendOptions, SendRequest } from '../lib/messages/types.js';
 import type { Presence } from '../lib/messages/presence.js';
 import { CommandError } from './command-error.js';
 import { mentionList } from '../lib/messages/mentions.js';
-import { baileysContent, quotedMessage, type ContentExtras } from './content.js';
+import { baileysContent, interactiveButtons, quotedMessage, type ContentExtras } from './content.js';
 import { needsNumberCheck, toJid } from './jid.js';
 import { linkPreviewFor } from './link-preview.js';
 import { messageRecord } from './message-record.js';
@@ -53,9 +53,9 @@ export class Outbound {
       await sleep(delay);
       await socket.sendPresenceUpdate('paused', jid);
     }
-    const content = baileysContent(request.content, await this.extras(socket, jid, request));
-    const { messageId } = request.options;
-    const sent = await socket.sendMessage(jid, content, { quoted: quotedMessage(request.options), ...(messageId ? { messageId } : {}) });
+    const { content } = request;
+    const sent =
+      content.type === 'buttons' ? await this.relayButtons(socket, jid, content, request.options) : await this.sendContent(socket, jid, content, request);
     if (!sent) throw new CommandError('whatsapp-error', `WhatsApp did not accept the message to ${jid}`);
     this.remember(sent.key.id ?? '');
     this.context.sentByApi.add(sent.key.id);
@@ -67,6 +67,26 @@ export class Outbound {
     // acknowledged send is never re-encrypted from an older state after a crash.
     await this.context.keysDurable();
     return record;
+  }
+
+  private async sendContent(socket: WASocket, jid: string, content: Exclude<SendContent, { type: 'buttons' }>, request: SendRequest) {
+    const built = baileysContent(content, await this.extras(socket, jid, request));
+    const { messageId } = request.options;
+    return socket.sendMessage(jid, built, { quoted: quotedMessage(request.options), ...(messageId ? { messageId } : {}) });
+  }
+
+  /** sendMessage would unwrap the view-once interactive message: it is built and relayed as is, as Evolution does. */
+  private async relayButtons(socket: WASocket, jid: string, content: Extract<SendContent, { type: 'buttons' }>, options: SendOptions): Promise<WAMessage> {
+    const header = content.thumbnail
+      ? (await prepareWAMessageMedia({ image: Buffer.from(content.thumbnail.data), mimetype: content.thumbnail.mimetype }, { upload: socket.waUploadToServer })).imageMessage
+      : undefined;
+    const message = generateWAMessageFromContent(jid, interactiveButtons(content, header), {
+      userJid: socket.user?.id ?? '',
+      quoted: quotedMessage(options),
+      ...(options.messageId ? { messageId: options.messageId } : {}),
+    });
+    await socket.relayMessage(jid, message.message ?? {}, { messageId: message.key.id ?? undefined });
+    return message;
   }
 
   /** The event carries the bytes the worker was given, so nothing is downloaded back. */

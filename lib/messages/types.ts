@@ -38,6 +38,36 @@ export interface ContactCard {
   url?: string;
 }
 
+/** A row of a list message; `rowId` comes back when the contact picks it. */
+export interface ListRow {
+  title: string;
+  description?: string;
+  rowId: string;
+}
+
+export interface ListSection {
+  title: string;
+  rows: ListRow[];
+}
+
+/** Evolution's button kinds: `pix` is a Brazilian PIX payment request. */
+export type ButtonKind = 'reply' | 'copy' | 'url' | 'call' | 'pix';
+export type PixKeyType = 'phone' | 'email' | 'cpf' | 'cnpj' | 'random';
+
+/** A button as Evolution clients describe it; which fields count depends on `type`. */
+export interface ButtonSpec {
+  type: ButtonKind;
+  displayText?: string;
+  id?: string;
+  url?: string;
+  copyCode?: string;
+  phoneNumber?: string;
+  currency?: string;
+  name?: string;
+  keyType?: PixKeyType;
+  key?: string;
+}
+
 /** What to send; media arrives already downloaded or decoded (see lib/cpu). */
 export type SendContent =
   | { type: 'text'; text: string }
@@ -47,7 +77,19 @@ export type SendContent =
   | { type: 'location'; latitude: number; longitude: number; name?: string; address?: string }
   | { type: 'contact'; contacts: ContactCard[] }
   | { type: 'reaction'; key: MessageKey; reaction: string }
-  | { type: 'poll'; name: string; selectableCount: number; values: string[] };
+  | { type: 'poll'; name: string; selectableCount: number; values: string[] }
+  | { type: 'list'; title: string; description?: string; buttonText: string; footerText?: string; sections: ListSection[] }
+  | {
+      type: 'buttons';
+      title?: string;
+      description?: string;
+      footer?: string;
+      /** The header image, from `thumbnailUrl`. */
+      thumbnail?: { data: Uint8Array; mimetype: string };
+      buttons: ButtonSpec[];
+    }
+  /** A round video note. */
+  | { type: 'ptv'; data: Uint8Array; mimetype: string };
 
 export interface SendRequest {
   /** Digits of a phone number, a user jid or a group jid. */

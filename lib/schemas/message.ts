@@ -124,6 +124,84 @@ export const sendPollBody = {
   },
 } as const;
 
+const text = (maxLength: number) => ({ type: 'string', minLength: 1, maxLength }) as const;
+
+export const sendListBody = {
+  type: 'object',
+  required: ['number', 'title', 'buttonText', 'sections'],
+  properties: {
+    ...options,
+    title: text(1024),
+    description: { type: 'string', maxLength: 4096 },
+    footerText: { type: 'string', maxLength: 1024 },
+    buttonText: text(100),
+    sections: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 10,
+      items: {
+        type: 'object',
+        required: ['title', 'rows'],
+        properties: {
+          title: text(100),
+          rows: {
+            type: 'array',
+            minItems: 1,
+            maxItems: 10,
+            items: {
+              type: 'object',
+              required: ['title', 'rowId'],
+              properties: { title: text(100), description: { type: 'string', maxLength: 1024 }, rowId: text(200) },
+            },
+          },
+        },
+      },
+    },
+  },
+} as const;
+
+export const BUTTON_TYPES = ['reply', 'copy', 'url', 'call', 'pix'] as const;
+export const PIX_KEY_TYPES = ['phone', 'email', 'cpf', 'cnpj', 'random'] as const;
+
+export const sendButtonsBody = {
+  type: 'object',
+  required: ['number', 'title', 'buttons'],
+  properties: {
+    ...options,
+    thumbnailUrl: mediaSource,
+    title: text(1024),
+    description: { type: 'string', maxLength: 4096 },
+    footer: { type: 'string', maxLength: 1024 },
+    buttons: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 10,
+      items: {
+        type: 'object',
+        required: ['type'],
+        properties: {
+          type: { type: 'string', enum: BUTTON_TYPES },
+          displayText: { type: 'string', maxLength: 100 },
+          id: { type: 'string', maxLength: 256 },
+          url: { type: 'string', maxLength: 2048 },
+          copyCode: { type: 'string', maxLength: 1024 },
+          phoneNumber: { type: 'string', maxLength: 32 },
+          currency: { type: 'string', maxLength: 3 },
+          name: { type: 'string', maxLength: 100 },
+          keyType: { type: 'string', enum: PIX_KEY_TYPES },
+          key: { type: 'string', maxLength: 256 },
+        },
+      },
+    },
+  },
+} as const;
+
+export const sendPtvBody = {
+  type: 'object',
+  required: ['number', 'video'],
+  properties: { ...options, video: mediaSource },
+} as const;
+
 export type SendTextBody = FromSchema<typeof sendTextBody>;
 export type SendMediaBody = FromSchema<typeof sendMediaBody>;
 export type SendAudioBody = FromSchema<typeof sendAudioBody>;
@@ -132,4 +210,7 @@ export type SendLocationBody = FromSchema<typeof sendLocationBody>;
 export type SendContactBody = FromSchema<typeof sendContactBody>;
 export type SendReactionBody = FromSchema<typeof sendReactionBody>;
 export type SendPollBody = FromSchema<typeof sendPollBody>;
+export type SendListBody = FromSchema<typeof sendListBody>;
+export type SendButtonsBody = FromSchema<typeof sendButtonsBody>;
+export type SendPtvBody = FromSchema<typeof sendPtvBody>;
 export type SendOptionsBody = FromSchema<{ type: 'object'; properties: typeof options }>;

@@ -1,8 +1,12 @@
 import Router from '@koa/router';
 import type { MessageKey, SendContent, SendOptions, SendRequest } from '../../messages/types.js';
 import { instanceParams } from '../../schemas/common.js';
+import { buttonsProblem } from '../../messages/buttons.js';
 import {
   sendAudioBody,
+  sendButtonsBody,
+  sendListBody,
+  sendPtvBody,
   sendContactBody,
   sendLocationBody,
   sendMediaBody,
@@ -11,6 +15,9 @@ import {
   sendStickerBody,
   sendTextBody,
   type SendAudioBody,
+  type SendButtonsBody,
+  type SendListBody,
+  type SendPtvBody,
   type SendContactBody,
   type SendLocationBody,
   type SendMediaBody,
@@ -141,6 +148,45 @@ export function messageRoutes(deps: RouteDeps): Router {
     content: { type: 'poll', name: body.name, selectableCount: body.selectableCount ?? 1, values: [...body.values] },
     options: optionsOf(body),
   }));
+
+  route<SendListBody>('sendList', sendListBody, async (body) => ({
+    number: body.number,
+    content: {
+      type: 'list',
+      title: body.title,
+      description: body.description,
+      buttonText: body.buttonText,
+      footerText: body.footerText,
+      sections: body.sections.map((section) => ({ title: section.title, rows: section.rows.map((row) => ({ ...row })) })),
+    },
+    options: optionsOf(body),
+  }));
+
+  route<SendButtonsBody>('sendButtons', sendButtonsBody, async (body) => {
+    const buttons = body.buttons.map((button) => ({ ...button }));
+    const problem = buttonsProblem(buttons);
+    if (problem) throw badRequest(problem);
+    const thumbnail = body.thumbnailUrl ? await media(body.thumbnailUrl) : undefined;
+    if (thumbnail && !thumbnail.mimetype.startsWith('image/')) throw badRequest('thumbnailUrl must be an image');
+    return {
+      number: body.number,
+      content: {
+        type: 'buttons',
+        title: body.title,
+        description: body.description,
+        footer: body.footer,
+        ...(thumbnail ? { thumbnail: { data: thumbnail.data, mimetype: thumbnail.mimetype } } : {}),
+        buttons,
+      },
+      options: optionsOf(body),
+    };
+  });
+
+  route<SendPtvBody>('sendPtv', sendPtvBody, async (body) => {
+    // A video note plays as MP4, whatever the source calls itself.
+    const prepared = await media(body.video, { mimetype: 'video/mp4' });
+    return { number: body.number, content: { type: 'ptv', data: prepared.data, mimetype: 'video/mp4' }, options: optionsOf(body) };
+  }, 'video');
 
   return router;
 }

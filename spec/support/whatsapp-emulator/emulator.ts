@@ -300,6 +300,9 @@ export class WaEmulator {
       const reference = received.message[field] as MediaReference | null | undefined;
       if (reference?.mediaKey) return this.mediaHost.open(reference, kind);
     }
+    // A video note is a video under its own field.
+    const note = received.message.ptvMessage as MediaReference | null | undefined;
+    if (note?.mediaKey) return this.mediaHost.open(note, 'video');
     throw new Error('the message carries no media');
   }
 
