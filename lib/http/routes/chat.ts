@@ -181,7 +181,11 @@ export function chatRoutes(deps: RouteDeps): Router {
     validate({ params: instanceParams, body: base64FromMediaBody }, async (ctx, { body }) => {
       const instance = instanceOf(ctx);
       const { id, remoteJid } = body.message.key;
-      const stored = await repos.messages.find(instance.id, { id, remoteJid: remoteJid ? normalizeJid(remoteJid) : undefined });
+      const lookup = { id, remoteJid: remoteJid ? normalizeJid(remoteJid) : undefined };
+      // A message sent or received a moment ago may still be on its way to the database: the
+      // store has it queued already (the worker hands records over before it answers), so wait
+      // for the queue once before answering that it is unknown.
+      const stored = (await repos.messages.find(instance.id, lookup)) ?? (await deps.store.drain().then(() => repos.messages.find(instance.id, lookup)));
       if (!stored) throw notFound(`Message ${id} not found`);
       const media = mediaOf(stored);
       if (!media) throw badRequest('The message is not of the media type');
