@@ -4,11 +4,9 @@ import makeWASocket, {
   Browsers,
   DisconnectReason,
   downloadMediaMessage,
-  initAuthCreds,
   WA_CERT_DETAILS,
   type AuthenticationState,
   type ConnectionState,
-  type SignalDataSet,
   type WACallEvent,
   type WAMessage,
   type WASocket,
@@ -17,29 +15,11 @@ import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
 import { eventually } from './support/eventually.js';
+import { memoryAuth } from './support/memory-auth.js';
 import { WaEmulator } from './support/whatsapp-emulator/index.js';
 
 const OWNER = '15550001234';
 const ALICE = '15550009999';
-
-/** Baileys auth state in memory, kept across sockets like a real store. */
-function memoryAuth(): AuthenticationState {
-  const keys = new Map<string, unknown>();
-  return {
-    creds: initAuthCreds(),
-    keys: {
-      get: async (type, ids) => Object.fromEntries(ids.map((id) => [id, keys.get(`${type}-${id}`)]).filter(([, v]) => v !== undefined)),
-      set: async (data: SignalDataSet) => {
-        for (const [type, entries] of Object.entries(data)) {
-          for (const [id, value] of Object.entries(entries ?? {})) {
-            if (value === null) keys.delete(`${type}-${id}`);
-            else keys.set(`${type}-${id}`, value);
-          }
-        }
-      },
-    },
-  };
-}
 
 interface Client {
   socket: WASocket;
