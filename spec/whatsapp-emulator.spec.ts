@@ -110,6 +110,29 @@ describe('WhatsApp emulator with the real Baileys client', function () {
     wa.receiptPolicy({ delivery: 50, read: 'never' });
   });
 
+  it('fans a status post out to its statusJidList under a sender key, twice with one key', async () => {
+    const BOB = '15550003333';
+    wa.addContact(BOB, 'Bob');
+    const audience = [`${ALICE}@s.whatsapp.net`, `${BOB}@s.whatsapp.net`];
+    const first = await client.socket.sendMessage('status@broadcast', { text: 'first status' }, { statusJidList: audience });
+    const second = await client.socket.sendMessage('status@broadcast', { text: 'second status' }, { statusJidList: [audience[0]] });
+    for (const [contact, expected] of [[ALICE, ['first status', 'second status']], [BOB, ['first status']]] as const) {
+      await eventually(() => wa.receivedMessages(contact).filter((m) => m.chat === 'status@broadcast').length === expected.length, 5_000, contact);
+      const statuses = wa.receivedMessages(contact).filter((m) => m.chat === 'status@broadcast');
+      expect(statuses.map((m) => m.message.extendedTextMessage?.text ?? m.message.conversation)).to.deep.equal(expected);
+    }
+    expect(wa.receivedMessages(ALICE).filter((m) => m.chat === 'status@broadcast').map((m) => m.id)).to.deep.equal([first?.key.id, second?.key.id]);
+  });
+
+  it('delivers a contact’s status post, readable under the sender key it carries', async () => {
+    await wa.postStatusToClient(ALICE, OWNER, 'my first status');
+    await wa.postStatusToClient(ALICE, OWNER, 'my second status');
+    const statuses = () => client.upserts.flatMap((u) => u.messages).filter((m) => m.key.remoteJid === 'status@broadcast' && !m.key.fromMe);
+    await eventually(() => statuses().length === 2, 5_000, 'two statuses');
+    expect(statuses().map((m) => m.message?.extendedTextMessage?.text)).to.deep.equal(['my first status', 'my second status']);
+    expect(statuses()[0].key.participant).to.equal(`${ALICE}@s.whatsapp.net`);
+  });
+
   it('delivers a contact’s text in PN and in LID addressing', async () => {
     await wa.sendTextToClient(ALICE, OWNER, 'hi by number');
     await wa.sendTextToClient('15550007777', OWNER, 'hi by lid', { lid: true });

@@ -12,6 +12,7 @@ import { randomBytes } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import { S_WHATSAPP_NET, type Account, type Companion, type Registration } from './account.js';
 import { uintBE, verify } from './crypto.js';
+import type { Peer } from './phone.js';
 import { FrameReader, frame, NoiseResponder, type Transport } from './noise.js';
 
 /** What a connection needs from the emulator around it. */
@@ -29,6 +30,12 @@ export interface ServerState {
   record(entry: StanzaLogEntry): void;
   /** A contact's phone decrypted a message a client sent. */
   delivered(message: ReceivedMessage): void;
+  /**
+   * Who a group or status message reaches: a group's members, or for
+   * status@broadcast the accounts the sender handed its sender key
+   * (`keyed`, the statusJidList).
+   */
+  broadcastRecipients(to: string, sender: Account, keyed: Account[]): Account[];
   unknownIq(xmlns: string, child: string | undefined): void;
   pairingCodeRequested(phone: string): void;
   callRejected(rejection: { callId: string; to: string }): void;
@@ -66,6 +73,14 @@ export interface ReceivedMessage {
   from: string;
   message: proto.IMessage;
   at: number;
+  /** The group (or status@broadcast) it was sent to; absent for a chat message. */
+  chat?: string;
+}
+
+/** A pairwise message that only hands over a sender key carries nothing to show. */
+function isOnlyKeyDistribution(message: proto.IMessage): boolean {
+  const fields = Object.entries(message).filter(([, value]) => value !== null && value !== undefined);
+  return fields.length > 0 && fields.every(([field]) => field === 'senderKeyDistributionMessage' || field === 'messageContextInfo');
 }
 
 const now = () => String(Math.floor(Date.now() / 1000));
@@ -91,6 +106,7 @@ export class Connection {
   private transport: Transport | null = null;
   private nextId = 1;
   private pendingPairIq: string | null = null;
+  private relay: Promise<void> = Promise.resolve();
   private pairing: { account: Account; companion: Companion } | null = null;
   /** The companion's static Noise key, from the handshake. */
   clientStatic: Buffer = Buffer.alloc(0);
@@ -245,7 +261,12 @@ export class Connection {
       case 'iq':
         return this.onIq(node);
       case 'message':
-        return this.onMessage(node);
+        // The server relays a client's messages in the order they came: a
+        // sender key's chain must be read in the order it was used.
+        this.relay = this.relay
+          .then(() => this.onMessage(node))
+          .catch((error: Error) => this.state.log(`relay of ${node.attrs.id} failed: ${error.message}`));
+        return this.relay;
       case 'call':
         return this.onCall(node);
       case 'chatstate':
@@ -597,6 +618,10 @@ export class Connection {
     const t = now();
     this.send({ tag: 'ack', attrs: { class: 'message', id: attrs.id, from: attrs.to, t } });
     const me = { user: this.account?.lid ?? '', device: this.deviceId };
+    const from = this.account?.pnJid ?? '';
+    // Each <to> carries a pairwise message: the whole message in a chat, the
+    // sender key's distribution in a group or status broadcast.
+    const keyed: Account[] = [];
     for (const participant of getBinaryNodeChildren(getBinaryNodeChild(node, 'participants'), 'to')) {
       const account = accountOf(this.state, participant.attrs.jid);
       const device = jidDecode(participant.attrs.jid)?.device ?? 0;
@@ -604,16 +629,51 @@ export class Connection {
       const enc = getBinaryNodeChild(participant, 'enc');
       try {
         const message = await account.phone.decrypt(me, enc?.attrs.type ?? 'msg', bytes(enc));
-        this.state.delivered({ id: attrs.id, to: account.pn, from: this.account?.pnJid ?? '', message, at: Date.now() });
+        const distribution = message.senderKeyDistributionMessage;
+        if (distribution?.axolotlSenderKeyDistributionMessage && distribution.groupId === attrs.to) {
+          await account.phone.processSenderKeyDistribution(attrs.to, me, distribution.axolotlSenderKeyDistributionMessage);
+          keyed.push(account);
+        }
+        if (!isOnlyKeyDistribution(message)) this.state.delivered({ id: attrs.id, to: account.pn, from, message, at: Date.now() });
       } catch (error) {
         this.state.log(`decrypt failed for ${participant.attrs.jid}: ${(error as Error).message}`);
       }
+    }
+    const skmsg = getBinaryNodeChildren(node, 'enc').find((enc) => enc.attrs.type === 'skmsg');
+    if (skmsg && this.account) {
+      await this.deliverSenderKeyMessage(attrs, me, bytes(skmsg), keyed);
+      return;
     }
     const recipient = accountOf(this.state, attrs.to);
     if (!recipient || recipient === this.account) return;
     const { delivery, read } = this.state.receiptDelays();
     if (delivery !== null) setTimeout(() => this.send({ tag: 'receipt', attrs: { from: attrs.to, id: attrs.id, t } }), delivery);
     if (read !== null) setTimeout(() => this.send({ tag: 'receipt', attrs: { from: attrs.to, id: attrs.id, type: 'read', t } }), read);
+  }
+
+  /**
+   * A group or status message: the server fans it out to the audience
+   * (`broadcastRecipients`), each phone decrypts it with the sender key it
+   * holds, and acknowledges it with a receipt naming itself as participant.
+   */
+  private async deliverSenderKeyMessage(attrs: Record<string, string>, me: Peer, ciphertext: Buffer, keyed: Account[]): Promise<void> {
+    const sender = this.account as Account;
+    const t = now();
+    const { delivery, read } = this.state.receiptDelays();
+    for (const account of this.state.broadcastRecipients(attrs.to, sender, keyed)) {
+      if (account === sender) continue;
+      try {
+        const message = await account.phone.decryptGroup(attrs.to, me, ciphertext);
+        this.state.delivered({ id: attrs.id, to: account.pn, from: sender.pnJid, message, at: Date.now(), chat: attrs.to });
+      } catch (error) {
+        this.state.log(`sender key decrypt failed for ${account.pn} in ${attrs.to}: ${(error as Error).message}`);
+        continue;
+      }
+      const receipt = (type?: string) =>
+        this.send({ tag: 'receipt', attrs: { from: attrs.to, participant: account.pnJid, id: attrs.id, t, ...(type ? { type } : {}) } });
+      if (delivery !== null) setTimeout(() => receipt(), delivery);
+      if (read !== null) setTimeout(() => receipt('read'), read);
+    }
   }
 
   private onCall(node: BinaryNode): void {

@@ -16,6 +16,7 @@ import { Account, type ProfilePicture } from './account.js';
 import { Connection, type ChatState, type ReceivedMessage, type ServerState, type StanzaLogEntry } from './connection.js';
 import { generateKeyPair, sign, type KeyPair } from './crypto.js';
 import { historyChunks, type PhoneHistory } from './history.js';
+import type { Bundle } from './phone.js';
 import { CA_CERT_PATH, MediaHost, type MediaKind, type MediaReference } from './media-host.js';
 
 export type { ReceivedMessage, StanzaLogEntry };
@@ -264,6 +265,11 @@ export class WaEmulator {
     return this.sendToClient(this.addContact(fromPn), to, { protocolMessage }, {});
   }
 
+  /** A contact posts a text status that the account's devices receive through status@broadcast. */
+  async postStatusToClient(fromPn: string, toPhone: string, text: string): Promise<{ id: string }> {
+    return this.sendBroadcastToClient(this.addContact(fromPn), this.account(toPhone), 'status@broadcast', { extendedTextMessage: { text } });
+  }
+
   /** Chat states (typing, recording, paused) a contact's phone was shown, oldest first. */
   chatStates(contactPn: string): ChatState[] {
     return this.chatStateLog.filter((state) => state.to === contactPn);
@@ -279,11 +285,14 @@ export class WaEmulator {
     return this.received.filter((m) => m.to === contactPn);
   }
 
-  /** The next message to a contact that no earlier call returned. */
-  async nextMessage(contactPn: string, timeoutMs = 10_000): Promise<ReceivedMessage> {
+  /**
+   * The next message to a contact that no earlier call returned: in its chat
+   * with the sender, or in the group (or status@broadcast) `chat` names.
+   */
+  async nextMessage(contactPn: string, timeoutMs = 10_000, chat?: string): Promise<ReceivedMessage> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const found = this.received.find((m) => m.to === contactPn && !this.consumed.has(m));
+      const found = this.received.find((m) => m.to === contactPn && m.chat === chat && !this.consumed.has(m));
       if (found) {
         this.consumed.add(found);
         return found;
@@ -410,40 +419,81 @@ export class WaEmulator {
     options: SendOptions & { type?: string; only?: number; category?: string },
   ): Promise<{ id: string }> {
     const id = messageId();
-    const t = String(Math.floor(Date.now() / 1000));
     // The server keeps a blocked sender's messages from the account: the sender sees one tick.
     if (to.blocked.has(from.pn)) return { id };
+    const addressing: Record<string, string> = options.lid
+      ? { from: from.lidJid, sender_pn: from.pnJid, addressing_mode: 'lid' }
+      : { from: from.pnJid, sender_lid: from.lidJid };
+    for (const { deviceId, connection, bundle } of this.liveCompanions(to, options.only)) {
+      const encrypted = await from.phone.encrypt({ user: to.lid, device: deviceId }, bundle, message);
+      connection.send({
+        tag: 'message',
+        attrs: { ...addressing, ...this.messageAttrs(id, from, options) },
+        content: [{ tag: 'enc', attrs: { v: '2', type: encrypted.type }, content: encrypted.ciphertext }],
+      });
+    }
+    return { id };
+  }
+
+  /**
+   * A message `from` posts in a group or to status@broadcast (`chat`), as the
+   * account `to`'s devices receive it: the sender key's distribution in a
+   * pairwise message beside the skmsg, both in one stanza.
+   */
+  private async sendBroadcastToClient(
+    from: Account,
+    to: Account,
+    chat: string,
+    message: proto.IMessage,
+    options: { type?: string; id?: string } = {},
+  ): Promise<{ id: string }> {
+    const id = options.id ?? messageId();
+    if (to.blocked.has(from.pn)) return { id };
+    const { ciphertext, distribution } = await from.phone.encryptGroup(chat, { user: from.lid, device: 0 }, message);
+    const keyMessage = { senderKeyDistributionMessage: { groupId: chat, axolotlSenderKeyDistributionMessage: distribution } };
+    for (const { deviceId, connection, bundle } of this.liveCompanions(to)) {
+      const pairwise = await from.phone.encrypt({ user: to.lid, device: deviceId }, bundle, keyMessage);
+      connection.send({
+        tag: 'message',
+        attrs: { from: chat, participant: from.pnJid, participant_lid: from.lidJid, ...this.messageAttrs(id, from, options) },
+        content: [
+          { tag: 'enc', attrs: { v: '2', type: pairwise.type }, content: pairwise.ciphertext },
+          { tag: 'enc', attrs: { v: '2', type: 'skmsg' }, content: ciphertext },
+        ],
+      });
+    }
+    return { id };
+  }
+
+  private messageAttrs(id: string, from: Account, options: { type?: string; category?: string }): Record<string, string> {
+    return {
+      id,
+      t: String(Math.floor(Date.now() / 1000)),
+      type: options.type ?? 'text',
+      notify: from.name,
+      ...(options.category ? { category: options.category } : {}),
+    };
+  }
+
+  /** The account's logged-in companions, each with the prekey bundle a sender starts a session from. */
+  private liveCompanions(to: Account, only?: number): { deviceId: number; connection: Connection; bundle: Bundle }[] {
+    const live: { deviceId: number; connection: Connection; bundle: Bundle }[] = [];
     for (const [deviceId, companion] of to.companions) {
-      if (options.only && options.only !== deviceId) continue;
+      if (only && only !== deviceId) continue;
       const connection = [...this.connectionSet].find((c) => c.loggedIn && c.account === to && c.deviceId === deviceId);
       if (!connection) continue;
       const preKey = [...companion.preKeys.entries()][0];
       if (preKey) companion.preKeys.delete(preKey[0]);
       const prefixed = (pub: Buffer) => Buffer.concat([Buffer.from([5]), pub]);
-      const bundle = {
+      const bundle: Bundle = {
         registrationId: companion.registrationId,
         identityKey: prefixed(companion.identity),
         signedPreKey: { keyId: companion.signedPreKeyId, publicKey: prefixed(companion.signedPreKeyPub), signature: companion.signedPreKeySignature },
         ...(preKey ? { preKey: { keyId: preKey[0], publicKey: prefixed(preKey[1]) } } : {}),
       };
-      const encrypted = await from.phone.encrypt({ user: to.lid, device: deviceId }, bundle, message);
-      const addressing: Record<string, string> = options.lid
-        ? { from: from.lidJid, sender_pn: from.pnJid, addressing_mode: 'lid' }
-        : { from: from.pnJid, sender_lid: from.lidJid };
-      connection.send({
-        tag: 'message',
-        attrs: {
-          ...addressing,
-          id,
-          t,
-          type: options.type ?? 'text',
-          notify: from.name,
-          ...(options.category ? { category: options.category } : {}),
-        },
-        content: [{ tag: 'enc', attrs: { v: '2', type: encrypted.type }, content: encrypted.ciphertext }],
-      });
+      live.push({ deviceId, connection, bundle });
     }
-    return { id };
+    return live;
   }
 
   /** What the phone pushes to a newly linked companion: its history, or an empty inline bootstrap. */
@@ -508,6 +558,8 @@ export class WaEmulator {
         // The copy a client sends its own phone is bookkeeping, not a delivery.
         if (!message.message.deviceSentMessage || message.to !== message.from.split('@')[0]) this.received.push(message);
       },
+      // Groups are not emulated yet: a broadcast reaches those it was keyed to.
+      broadcastRecipients: (_to, _sender, keyed) => keyed,
       unknownIq: (xmlns, child) => this.failedIqs.push({ xmlns, child }),
       pairingCodeRequested: (phone) => this.pairingCodeRequests.push({ phone }),
       callRejected: (rejection) => this.rejections.push(rejection),

@@ -1,6 +1,13 @@
 import libsignal, { type SessionRecord, type SignalStorage } from 'libsignal';
 import { randomInt } from 'node:crypto';
 import { proto } from '@whiskeysockets/baileys';
+import {
+  GroupCipher,
+  GroupSessionBuilder,
+  SenderKeyDistributionMessage,
+  SenderKeyName,
+  SenderKeyRecord,
+} from '@whiskeysockets/baileys/lib/Signal/Group/index.js';
 import { generateKeyPair, pad, sign, unpad, type KeyPair } from './crypto.js';
 
 /** libsignal's key pair shape: public key with its 0x05 prefix. */
@@ -43,6 +50,17 @@ export class PhoneDevice {
   private nextPreKeyId = 1;
   private readonly sessions = new Map<string, Uint8Array>();
   private readonly store: SignalStorage;
+  /** Sender keys by group and author: ours to encrypt, theirs to decrypt group and status messages. */
+  private readonly senderKeys = new Map<string, Uint8Array>();
+  private readonly senderKeyStore = {
+    loadSenderKey: async (name: SenderKeyName) => {
+      const stored = this.senderKeys.get(name.toString());
+      return stored ? SenderKeyRecord.deserialize(stored) : new SenderKeyRecord();
+    },
+    storeSenderKey: async (name: SenderKeyName, record: SenderKeyRecord) => {
+      this.senderKeys.set(name.toString(), Buffer.from(JSON.stringify(record.serialize())));
+    },
+  };
 
   constructor(private readonly name: string) {
     this.identity = asSignal(generateKeyPair());
@@ -95,6 +113,38 @@ export class PhoneDevice {
     const cipher = new libsignal.SessionCipher(this.store, address);
     const { type, body } = await cipher.encrypt(pad(proto.Message.encode(message).finish()));
     return { type: type === 3 ? 'pkmsg' : 'msg', ciphertext: Buffer.from(body, 'binary') };
+  }
+
+  /** Takes in the sender key `author` distributed for `groupId` (a group or status@broadcast). */
+  async processSenderKeyDistribution(groupId: string, author: Peer, distribution: Uint8Array): Promise<void> {
+    const message = new SenderKeyDistributionMessage(null, null, null, null, distribution);
+    await new GroupSessionBuilder(this.senderKeyStore).process(this.senderKeyName(groupId, author), message);
+  }
+
+  /** Whether `author`'s sender key for `groupId` reached this device. */
+  async hasSenderKey(groupId: string, author: Peer): Promise<boolean> {
+    return !(await this.senderKeyStore.loadSenderKey(this.senderKeyName(groupId, author))).isEmpty();
+  }
+
+  /** Decrypts an skmsg `author` sent to `groupId` with the sender key it distributed earlier. */
+  async decryptGroup(groupId: string, author: Peer, ciphertext: Uint8Array): Promise<proto.Message> {
+    const plaintext = await new GroupCipher(this.senderKeyStore, this.senderKeyName(groupId, author)).decrypt(ciphertext);
+    return proto.Message.decode(unpad(plaintext));
+  }
+
+  /**
+   * Encrypts a message to `groupId` under this device's own sender key (`me`
+   * names it), with the distribution message members need to read it.
+   */
+  async encryptGroup(groupId: string, me: Peer, message: proto.IMessage): Promise<{ ciphertext: Buffer; distribution: Buffer }> {
+    const name = this.senderKeyName(groupId, me);
+    const distribution = await new GroupSessionBuilder(this.senderKeyStore).create(name);
+    const ciphertext = await new GroupCipher(this.senderKeyStore, name).encrypt(pad(proto.Message.encode(message).finish()));
+    return { ciphertext: Buffer.from(ciphertext), distribution: Buffer.from(distribution.serialize()) };
+  }
+
+  private senderKeyName(groupId: string, author: Peer): SenderKeyName {
+    return new SenderKeyName(groupId, { id: author.user, deviceId: author.device, toString: () => `${author.user}.${author.device}` });
   }
 
   /**
