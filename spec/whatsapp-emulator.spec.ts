@@ -4,8 +4,13 @@ import makeWASocket, {
   Browsers,
   DisconnectReason,
   downloadMediaMessage,
+  encodeSyncdPatch,
+  chatModificationToAppPatch,
+  newLTHashState,
+  proto,
   WA_CERT_DETAILS,
   type AuthenticationState,
+  type BaileysEventMap,
   type ConnectionState,
   type WACallEvent,
   type WAMessage,
@@ -20,6 +25,8 @@ import { WaEmulator } from './support/whatsapp-emulator/index.js';
 
 const OWNER = '15550001234';
 const ALICE = '15550009999';
+/** The account of the app state tests: the others end with OWNER unlinked. */
+const APP_OWNER = '15550004321';
 
 interface Client {
   socket: WASocket;
@@ -27,6 +34,8 @@ interface Client {
   upserts: { messages: WAMessage[]; type: string }[];
   statusUpdates: { id: string; status: number }[];
   calls: WACallEvent[];
+  labelEdits: BaileysEventMap['labels.edit'][];
+  labelAssociations: BaileysEventMap['labels.association'][];
   closed: Promise<number | undefined>;
 }
 
@@ -40,7 +49,16 @@ function connect(wa: WaEmulator, auth: AuthenticationState): Client {
     defaultQueryTimeoutMs: 5_000,
     markOnlineOnConnect: false,
   });
-  const client: Client = { socket, updates: [], upserts: [], statusUpdates: [], calls: [], closed: Promise.resolve(undefined) };
+  const client: Client = {
+    socket,
+    updates: [],
+    upserts: [],
+    statusUpdates: [],
+    calls: [],
+    labelEdits: [],
+    labelAssociations: [],
+    closed: Promise.resolve(undefined),
+  };
   client.closed = new Promise((resolve) => {
     socket.ev.on('connection.update', (update) => {
       client.updates.push(update);
@@ -55,6 +73,8 @@ function connect(wa: WaEmulator, auth: AuthenticationState): Client {
     for (const { key, update } of updates) if (update.status) client.statusUpdates.push({ id: key.id ?? '', status: update.status });
   });
   socket.ev.on('call', (calls) => client.calls.push(...calls));
+  socket.ev.on('labels.edit', (label) => client.labelEdits.push(label));
+  socket.ev.on('labels.association', (association) => client.labelAssociations.push(association));
   return client;
 }
 
@@ -179,6 +199,78 @@ describe('WhatsApp emulator with the real Baileys client', function () {
     const code = await fresh.socket.requestPairingCode('15550001111');
     expect(code).to.match(/^[A-Z0-9]{8}$/);
     await eventually(() => wa.pairingCodeRequests.some((r) => r.phone === '15550001111'), 5_000, 'the request');
+  });
+
+  describe('app state', () => {
+    const aliceJid = `${ALICE}@s.whatsapp.net`;
+    let appAuth: AuthenticationState;
+    let app: Client;
+
+    before(async () => {
+      appAuth = memoryAuth();
+      app = await pairAndOpen(APP_OWNER, appAuth);
+    });
+
+    after(() => app?.socket.end(undefined));
+
+    const lastMessages = () => [{ key: { remoteJid: aliceJid, fromMe: false, id: '3EB0APPSTATE0001' }, messageTimestamp: Math.floor(Date.now() / 1000) }];
+
+    /** A raw upload of a patch on top of `version`, as Baileys' appPatch sends it. */
+    async function upload(name: string, version: number, patch: proto.ISyncdPatch): Promise<unknown> {
+      const content = [{ tag: 'patch', attrs: {}, content: proto.SyncdPatch.encode(patch).finish() }];
+      const collection = { tag: 'collection', attrs: { name, version: String(version), return_snapshot: 'false' }, content };
+      return app.socket.query({ tag: 'iq', attrs: { to: 's.whatsapp.net', type: 'set', xmlns: 'w:sync:app:state' }, content: [{ tag: 'sync', attrs: {}, content: [collection] }] });
+    }
+
+    it('shares its key with the new device, which then archives, marks unread and renames: the phone sees it', async () => {
+      await eventually(() => Boolean(appAuth.creds.myAppStateKeyId), 5_000, 'the app state key');
+      await app.socket.chatModify({ archive: true, lastMessages: lastMessages() }, aliceJid);
+      await app.socket.chatModify({ markRead: false, lastMessages: lastMessages() }, aliceJid);
+      await app.socket.updateProfileName('Owner Renamed');
+      expect(wa.appState(APP_OWNER)).to.include({ pushName: 'Owner Renamed' });
+      expect(wa.appState(APP_OWNER).archived).to.deep.equal([aliceJid]);
+      expect(wa.appState(APP_OWNER).unread).to.deep.equal([aliceJid]);
+      await app.socket.chatModify({ archive: false, lastMessages: lastMessages() }, aliceJid);
+      expect(wa.appState(APP_OWNER).archived).to.deep.equal([]);
+    });
+
+    it('stamps the push name on what the account sends: the contact sees the new name', async () => {
+      await app.socket.sendMessage(aliceJid, { text: 'who am I' });
+      const received = await wa.nextMessage(ALICE);
+      expect(received.pushName).to.equal('Owner Renamed');
+    });
+
+    it('tells the device of labels the phone edits and puts on chats, and keeps the device’s own', async () => {
+      await wa.editLabel(APP_OWNER, { id: '7', name: 'VIP', color: 3 });
+      await eventually(() => app.labelEdits.some((l) => l.id === '7'), 5_000, 'labels.edit');
+      expect(app.labelEdits.find((l) => l.id === '7')).to.deep.include({ name: 'VIP', color: 3, deleted: false });
+      await wa.labelChat(APP_OWNER, '7', aliceJid);
+      await eventually(() => app.labelAssociations.length > 0, 5_000, 'labels.association');
+      expect(app.labelAssociations[0]).to.deep.equal({ type: 'add', association: { type: 'label_jid', chatId: aliceJid, labelId: '7' } });
+      await app.socket.removeChatLabel(aliceJid, '7');
+      expect(wa.appState(APP_OWNER).labelChats).to.deep.equal({});
+      await app.socket.addChatLabel(aliceJid, '7');
+      expect(wa.appState(APP_OWNER).labelChats).to.deep.equal({ '7': [aliceJid] });
+      expect(wa.appState(APP_OWNER).labels).to.deep.equal([{ id: '7', name: 'VIP', color: 3, deleted: false, predefinedId: null }]);
+    });
+
+    it('refuses a patch on a stale version (409) and one whose MAC does not match (400)', async () => {
+      const keyId = appAuth.creds.myAppStateKeyId!;
+      const getKey = async (id: string) => (await appAuth.keys.get('app-state-sync-key', [id]))[id];
+      const create = chatModificationToAppPatch({ addChatLabel: { labelId: '7' } }, aliceJid);
+      const stale = await encodeSyncdPatch(create, keyId, newLTHashState(), getKey);
+      await upload('regular', 0, stale.patch).then(
+        () => expect.fail('a stale patch was accepted'),
+        (error: { data?: unknown }) => expect(error.data).to.equal(409),
+      );
+      const { regular: current } = await appAuth.keys.get('app-state-sync-version', ['regular']);
+      const fresh = await encodeSyncdPatch(create, keyId, current!, getKey);
+      const tampered = { ...fresh.patch, patchMac: Buffer.from(fresh.patch.patchMac!).fill(0) };
+      await upload('regular', current!.version, tampered).then(
+        () => expect.fail('a patch with a bad MAC was accepted'),
+        (error: { data?: unknown }) => expect(error.data).to.equal(400),
+      );
+    });
   });
 
   it('logs in again with saved creds, without a QR', async () => {

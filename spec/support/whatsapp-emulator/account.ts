@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import { AppState } from './app-state.js';
 import type { PhoneHistory } from './history.js';
 import { PhoneDevice } from './phone.js';
 
@@ -25,6 +26,8 @@ export interface Companion extends Registration {
   /** One-time prekeys it uploaded, handed to senders one each. */
   preKeys: Map<number, Buffer>;
   historySent: boolean;
+  /** The phone shared its app state key with it. */
+  appStateKeyShared: boolean;
 }
 
 /** A profile picture as WhatsApp describes it: its id changes with each new picture. */
@@ -70,8 +73,13 @@ export class Account {
   profilePicture: ProfilePicture | null = null;
   /** The about text others read (usync status); null: none set. */
   about: string | null = null;
-  /** The name its devices announce (presence name); others get it as the push name. */
+  /**
+   * The name others get as the push name (`notify`): the app state's
+   * pushNameSetting, or else the name its devices announce in presence.
+   */
   pushName: string | null = null;
+  /** Archived chats, unread marks, labels, push name ...: the server's patches, the phone's view. */
+  readonly appState = new AppState();
   /** Privacy categories as the privacy IQ reads and sets them. */
   readonly privacy = new Map<string, string>(PRIVACY_DEFAULTS);
   /** Set for a business account: what a w:biz business_profile query answers. */

@@ -10,6 +10,7 @@ import {
 } from '@whiskeysockets/baileys';
 import { randomBytes } from 'node:crypto';
 import type { WebSocket } from 'ws';
+import { AppState } from './app-state.js';
 import { S_WHATSAPP_NET, type Account, type Companion, type Registration } from './account.js';
 import { uintBE, verify } from './crypto.js';
 import type { Peer } from './phone.js';
@@ -42,6 +43,10 @@ export interface ServerState {
   /** A client showed a chat state (typing, recording, paused) to a contact's phone. */
   chatState(state: ChatState): void;
   sendHistorySync(account: Account, deviceId: number): Promise<void>;
+  /** The phone hands a new companion the app state key (APP_STATE_SYNC_KEY_SHARE). */
+  shareAppStateKey(account: Account, deviceId: number): Promise<void>;
+  /** A collection of the account got a new version: its other live devices are told (server_sync). */
+  appStateChanged(account: Account, name: string, version: number, from?: Connection): void;
   /** An account uploaded a new profile picture (JPEG bytes). */
   profilePictureSet(account: Account, jpeg: Buffer): void;
 }
@@ -75,6 +80,8 @@ export interface ReceivedMessage {
   at: number;
   /** The group (or status@broadcast) it was sent to; absent for a chat message. */
   chat?: string;
+  /** The sender's push name, as the server stamps it (`notify`); null when it has none. */
+  pushName: string | null;
 }
 
 /** A pairwise message that only hands over a sender key carries nothing to show. */
@@ -157,6 +164,7 @@ export class Connection {
       noiseKey: this.clientStatic,
       preKeys: new Map(),
       historySent: false,
+      appStateKeyShared: false,
     };
     account.companions.set(deviceId, companion);
     this.pairing = { account, companion };
@@ -271,6 +279,8 @@ export class Connection {
         return this.onCall(node);
       case 'chatstate':
         return this.onChatState(node);
+      case 'presence':
+        return this.onPresence(node);
       default:
         // receipts, acks, presence, ib: nothing to answer
         return;
@@ -281,7 +291,7 @@ export class Connection {
     this.send({ tag: 'iq', attrs: { from: S_WHATSAPP_NET, type: 'result', id: node.attrs.id, ...attrs }, content });
   }
 
-  private onIq(node: BinaryNode): void {
+  private onIq(node: BinaryNode): void | Promise<void> {
     const { attrs } = node;
     const child = children(node)[0];
     if (attrs.type === 'result' || attrs.type === 'error') {
@@ -307,17 +317,7 @@ export class Connection {
         if (child?.tag === 'media_conn' && this.state.media) return this.onMediaConn(node);
         break;
       case 'w:sync:app:state':
-        // An empty server-side app state: every collection is at the version asked for.
-        return this.reply(node, [
-          {
-            tag: 'sync',
-            attrs: {},
-            content: getBinaryNodeChildren(child, 'collection').map((c) => ({
-              tag: 'collection',
-              attrs: { name: c.attrs.name, version: c.attrs.version },
-            })),
-          },
-        ]);
+        return this.onAppState(node, child);
       case 'w:profile:picture':
         if (attrs.type === 'set') return this.onSetProfilePicture(node, child);
         if (child?.tag === 'picture') return this.onProfilePicture(node, child);
@@ -341,13 +341,61 @@ export class Connection {
     // The client is active: flush "offline" data, which ends Baileys' event buffering.
     this.send({ tag: 'ib', attrs: { from: S_WHATSAPP_NET }, content: [{ tag: 'offline', attrs: { count: '0' } }] });
     const companion = this.companion;
-    if (this.state.historySync && this.account && companion && !companion.historySent) {
-      companion.historySent = true;
-      const account = this.account;
-      setTimeout(() => {
-        this.state.sendHistorySync(account, companion.deviceId).catch((error: unknown) => this.state.log(`history sync failed: ${String(error)}`));
-      }, 10);
+    const account = this.account;
+    if (!account || !companion) return;
+    // The phone shares its app state key first, then the history, as WhatsApp's phones do.
+    const shareKey = !companion.appStateKeyShared;
+    const sendHistory = this.state.historySync && !companion.historySent;
+    companion.appStateKeyShared = true;
+    if (sendHistory) companion.historySent = true;
+    setTimeout(() => {
+      void (async () => {
+        if (shareKey) await this.state.shareAppStateKey(account, companion.deviceId);
+        if (sendHistory) await this.state.sendHistorySync(account, companion.deviceId);
+      })().catch((error: unknown) => this.state.log(`key share or history sync failed: ${String(error)}`));
+    }, 10);
+  }
+
+  /**
+   * w:sync:app:state: for each collection, either a patch the device uploads
+   * on top of `version`, or a sync from `version` answered with the patches
+   * since (the emulator never answers with a snapshot).
+   */
+  private async onAppState(node: BinaryNode, sync: BinaryNode | undefined): Promise<void> {
+    const account = this.account;
+    if (!account || sync?.tag !== 'sync') return this.badRequest(node);
+    const out: BinaryNode[] = [];
+    const changed: { name: string; version: number }[] = [];
+    for (const collection of getBinaryNodeChildren(sync, 'collection')) {
+      const name = collection.attrs.name;
+      const version = Number(collection.attrs.version ?? 'NaN');
+      if (!AppState.isCollection(name) || !Number.isInteger(version) || version < 0) return this.badRequest(node);
+      const patch = getBinaryNodeChild(collection, 'patch');
+      if (patch) {
+        const uploaded = await account.appState.upload(name, version, bytes(patch));
+        if ('code' in uploaded) {
+          return this.reply(node, [{ tag: 'error', attrs: { code: uploaded.code, text: uploaded.text } }], { type: 'error' });
+        }
+        changed.push({ name, version: uploaded.version });
+        out.push({ tag: 'collection', attrs: { name, version: String(uploaded.version) } });
+        continue;
+      }
+      const patches = account.appState.patchesSince(name, version);
+      out.push({
+        tag: 'collection',
+        attrs: { name, version: String(account.appState.version(name)), has_more_patches: 'false' },
+        content: patches.length ? [{ tag: 'patches', attrs: {}, content: patches.map((p) => ({ tag: 'patch', attrs: {}, content: p })) }] : undefined,
+      });
     }
+    if (account.appState.pushName) account.pushName = account.appState.pushName;
+    this.reply(node, [{ tag: 'sync', attrs: {}, content: out }]);
+    for (const { name, version } of changed) this.state.appStateChanged(account, name, version, this);
+  }
+
+  /** A device announcing itself with a name: the name its contacts see, until the app state sets one. */
+  private onPresence(node: BinaryNode): void {
+    const name = node.attrs.name;
+    if (this.account && name && !this.account.appState.pushName) this.account.pushName = name;
   }
 
   private onEncrypt(node: BinaryNode, child: BinaryNode | undefined): void {
@@ -634,7 +682,9 @@ export class Connection {
           await account.phone.processSenderKeyDistribution(attrs.to, me, distribution.axolotlSenderKeyDistributionMessage);
           keyed.push(account);
         }
-        if (!isOnlyKeyDistribution(message)) this.state.delivered({ id: attrs.id, to: account.pn, from, message, at: Date.now() });
+        if (!isOnlyKeyDistribution(message)) {
+          this.state.delivered({ id: attrs.id, to: account.pn, from, message, at: Date.now(), pushName: this.account?.pushName ?? null });
+        }
       } catch (error) {
         this.state.log(`decrypt failed for ${participant.attrs.jid}: ${(error as Error).message}`);
       }
@@ -664,7 +714,7 @@ export class Connection {
       if (account === sender) continue;
       try {
         const message = await account.phone.decryptGroup(attrs.to, me, ciphertext);
-        this.state.delivered({ id: attrs.id, to: account.pn, from: sender.pnJid, message, at: Date.now(), chat: attrs.to });
+        this.state.delivered({ id: attrs.id, to: account.pn, from: sender.pnJid, message, at: Date.now(), chat: attrs.to, pushName: sender.pushName });
       } catch (error) {
         this.state.log(`sender key decrypt failed for ${account.pn} in ${attrs.to}: ${(error as Error).message}`);
         continue;

@@ -7,12 +7,13 @@
 // WhatsApp does: clients must fetch it from `mediaHostname`, the gateway with
 // WA_MEDIA_HOST). Without a given history the phone sends one empty, inline
 // initial bootstrap.
-import { proto, type BinaryNode } from '@whiskeysockets/baileys';
+import { proto, type BinaryNode, type ChatModification } from '@whiskeysockets/baileys';
 import { createHmac, randomBytes, randomInt } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { deflateSync } from 'node:zlib';
 import { WebSocketServer } from 'ws';
-import { Account, type ProfilePicture } from './account.js';
+import { Account, S_WHATSAPP_NET, type ProfilePicture } from './account.js';
+import type { AppStateView } from './app-state.js';
 import { Connection, type ChatState, type ReceivedMessage, type ServerState, type StanzaLogEntry } from './connection.js';
 import { generateKeyPair, sign, type KeyPair } from './crypto.js';
 import { historyChunks, type PhoneHistory } from './history.js';
@@ -20,6 +21,7 @@ import type { Bundle } from './phone.js';
 import { CA_CERT_PATH, MediaHost, type MediaKind, type MediaReference } from './media-host.js';
 
 export type { ReceivedMessage, StanzaLogEntry };
+export type { AppStateView, PhoneLabel } from './app-state.js';
 export type { HistoryContact, HistoryConversation, HistoryMessage, PhoneHistory } from './history.js';
 
 /** Control stanzas the server can end a session with (see the close-code table). */
@@ -270,6 +272,21 @@ export class WaEmulator {
     return this.sendBroadcastToClient(this.addContact(fromPn), this.account(toPhone), 'status@broadcast', { extendedTextMessage: { text } });
   }
 
+  /** The account's app state as its phone sees it: archived chats, unread marks, labels, push name. */
+  appState(phone: string): AppStateView {
+    return this.account(phone).appState.view();
+  }
+
+  /** The phone creates or edits a label (`deleted` removes it); the account's devices are told. */
+  async editLabel(phone: string, label: { id: string; name: string; color: number; deleted?: boolean; predefinedId?: number }): Promise<void> {
+    await this.phoneAppChange(phone, { addLabel: { ...label, deleted: label.deleted ?? false } }, '');
+  }
+
+  /** The phone puts a label on a chat, or takes it off. */
+  async labelChat(phone: string, labelId: string, chatJid: string, labeled = true): Promise<void> {
+    await this.phoneAppChange(phone, labeled ? { addChatLabel: { labelId } } : { removeChatLabel: { labelId } }, chatJid);
+  }
+
   /** Chat states (typing, recording, paused) a contact's phone was shown, oldest first. */
   chatStates(contactPn: string): ChatState[] {
     return this.chatStateLog.filter((state) => state.to === contactPn);
@@ -465,12 +482,41 @@ export class WaEmulator {
     return { id };
   }
 
+  /** A change made on the phone: a patch with the shared key, then a server_sync to every live device. */
+  private async phoneAppChange(phone: string, mod: ChatModification, jid: string): Promise<void> {
+    const account = this.account(phone);
+    const { name, version } = await account.appState.phoneChange(mod, jid);
+    this.notifyAppState(account, name, version);
+  }
+
+  /** server_sync: a collection changed; each live device of the account but the uploader resyncs it. */
+  private notifyAppState(account: Account, name: string, version: number, except?: Connection): void {
+    for (const connection of this.connectionSet) {
+      if (!connection.loggedIn || connection.account !== account || connection === except) continue;
+      connection.send({
+        tag: 'notification',
+        attrs: { from: S_WHATSAPP_NET, type: 'server_sync', id: messageId(), t: String(Math.floor(Date.now() / 1000)) },
+        content: [{ tag: 'collection', attrs: { name, version: String(version) } }],
+      });
+    }
+  }
+
+  /** The phone hands a new companion the key its app state patches are encrypted with. */
+  private async shareAppStateKey(account: Account, deviceId: number): Promise<void> {
+    const { id, data } = account.appState.key;
+    const protocolMessage: proto.Message.IProtocolMessage = {
+      type: proto.Message.ProtocolMessage.Type.APP_STATE_SYNC_KEY_SHARE,
+      appStateSyncKeyShare: { keys: [{ keyId: { keyId: id }, keyData: data }] },
+    };
+    await this.sendToClient(account, account, { protocolMessage }, { only: deviceId, category: 'peer', type: 'protocol' });
+  }
+
   private messageAttrs(id: string, from: Account, options: { type?: string; category?: string }): Record<string, string> {
     return {
       id,
       t: String(Math.floor(Date.now() / 1000)),
       type: options.type ?? 'text',
-      notify: from.name,
+      notify: from.pushName ?? from.name,
       ...(options.category ? { category: options.category } : {}),
     };
   }
@@ -565,6 +611,8 @@ export class WaEmulator {
       callRejected: (rejection) => this.rejections.push(rejection),
       chatState: (state) => this.chatStateLog.push(state),
       sendHistorySync: (account, deviceId) => this.sendHistorySync(account, deviceId),
+      shareAppStateKey: (account, deviceId) => this.shareAppStateKey(account, deviceId),
+      appStateChanged: (account, name, version, from) => this.notifyAppState(account, name, version, from),
       profilePictureSet: (account, jpeg) => {
         this.setProfilePicture(account.pn, this.mediaHost ? { bytes: jpeg } : { url: `https://pps.whatsapp.net/${account.pn}/${Date.now()}.jpg` });
       },

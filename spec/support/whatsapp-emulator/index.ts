@@ -1,4 +1,5 @@
 export { WaEmulator } from './emulator.js';
+export type { AppStateView, PhoneLabel } from './app-state.js';
 export type {
   EmulatorOptions,
   HistoryContact,
