@@ -12,6 +12,7 @@ import type { Settings } from '../lib/instance-config/settings.js';
 import type { Emit } from '../lib/events/payloads.js';
 import type { Logger } from '../lib/logger.js';
 import type { MessageRecord } from '../lib/messages/types.js';
+import { onLabelAssociation, onLabelEdit } from './labels.js';
 import { messageRecord, statusName } from './message-record.js';
 import type { RecentIds } from './recent-ids.js';
 import type { WorkerStore } from './worker-store.js';
@@ -28,6 +29,8 @@ function isProtocolOnly(message: WAMessage): boolean {
 export interface InboundContext {
   socket: WASocket;
   instanceId: string;
+  /** Evolution names the instance in the label events' data. */
+  instanceName: string;
   settings(): Settings;
   /** Whether the instance's webhook wants received media inline as base64. */
   wantsBase64(): boolean;
@@ -85,11 +88,8 @@ export function attachInboundHandlers(context: InboundContext): void {
     'group-participants.update',
     guard('group-participants.update', async (update) => context.emit('GROUP_PARTICIPANTS_UPDATE', update)),
   );
-  socket.ev.on('labels.edit', guard('labels.edit', async (label) => context.emit('LABELS_EDIT', label)));
-  socket.ev.on(
-    'labels.association',
-    guard('labels.association', async (association) => context.emit('LABELS_ASSOCIATION', association)),
-  );
+  socket.ev.on('labels.edit', guard('labels.edit', (label) => onLabelEdit(context, label)));
+  socket.ev.on('labels.association', guard('labels.association', (association) => onLabelAssociation(context, association)));
 }
 
 async function withBase64(context: InboundContext, message: WAMessage, record: MessageRecord): Promise<MessageRecord> {

@@ -8,6 +8,7 @@ import { createLogger } from '../lib/logger.js';
 import type { CommandHandlers, FromWorker, ResultOf, ToWorker, WorkerCommand, WorkerData } from '../lib/supervisor/protocol.js';
 import { refusalOf } from './command-error.js';
 import { injectFault } from './faults.js';
+import { ChatAppState } from './chat-app-state.js';
 import { Profile } from './profile.js';
 import { Session } from './session.js';
 import { StoreClient } from './store-client.js';
@@ -28,6 +29,7 @@ for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
 const store = new StoreClient((id, request) => post({ type: 'store', id, request }));
 const session = new Session(data, store, logger, post);
 const profile = new Profile(() => session.openSocket());
+const chatAppState = new ChatAppState(() => session.openSocket());
 const updated = async (action: Promise<void>) => {
   await action;
   return { updated: true } as const;
@@ -61,6 +63,18 @@ const handlers: CommandHandlers = {
   'chat-presence': (command) => session.outbound.chatPresence(command.number, command.presence, command.delay),
   'block-status': (command) => session.outbound.blockStatus(command.number, command.status),
   'download-media': (command) => session.outbound.downloadMedia(command.key, command.message),
+  'chat-archive': async (command) => {
+    await chatAppState.archive(command.jid, command.lastMessage, command.archive);
+    return { archived: command.archive };
+  },
+  'chat-unread': async (command) => {
+    await chatAppState.markUnread(command.jid, command.lastMessage);
+    return { unread: true };
+  },
+  'chat-label': async (command) => {
+    await chatAppState.label(command.jid, command.labelId, command.action);
+    return { labeled: command.action === 'add' };
+  },
 };
 
 function execute<C extends WorkerCommand>(command: C): Promise<ResultOf<C>> {

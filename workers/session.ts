@@ -267,6 +267,7 @@ export class Session {
     attachInboundHandlers({
       socket,
       instanceId: this.data.instanceId,
+      instanceName: this.data.instanceName,
       settings: () => this.settings,
       wantsBase64: () => this.webhookBase64,
       sentIds: this.sentIds,

@@ -5,7 +5,7 @@ import type { StoreClient } from './store-client.js';
 /** What a worker records about messages, chats and contacts. */
 export type RecordWrite = Extract<
   StoreWrite,
-  { kind: 'messages-upsert' | 'message-status' | 'chats-upsert' | 'chats-remove' | 'contacts-upsert' }
+  { kind: 'messages-upsert' | 'message-status' | 'chats-upsert' | 'chats-remove' | 'contacts-upsert' | 'labels-upsert' | 'labels-remove' }
 >;
 
 /**

@@ -6,6 +6,7 @@ import { configTables } from './config-tables.js';
 import { ContactRepository } from './contacts.js';
 import { EventIntegrationRepository } from './event-integrations.js';
 import { InstanceRepository } from './instances.js';
+import { LabelRepository } from './labels.js';
 import { MessageRepository } from './messages.js';
 
 export function repositories(db: Knex) {
@@ -16,6 +17,7 @@ export function repositories(db: Knex) {
     messages: new MessageRepository(db),
     contacts: new ContactRepository(db),
     chats: new ChatRepository(db),
+    labels: new LabelRepository(db),
     chatwootLinks: new ChatwootLinkRepository(db),
     chatwootReplies: new ChatwootReplyRepository(db),
   };

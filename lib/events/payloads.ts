@@ -50,6 +50,24 @@ export interface TypebotEvent {
   session?: unknown;
 }
 
+/** labels.edit as Evolution sends it: WhatsApp's label, with the instance's name. */
+export interface LabelEdit {
+  id: string;
+  name: string;
+  color: number;
+  deleted: boolean;
+  predefinedId?: string;
+  instance: string;
+}
+
+/** labels.association as Evolution sends it: a label put on a chat or taken off. */
+export interface LabelAssociation {
+  instance: string;
+  type: 'add' | 'remove';
+  chatId: string;
+  labelId: string;
+}
+
 export interface InstanceNamed {
   instanceName: string;
   instanceId: string;
@@ -77,8 +95,8 @@ export interface EventPayloads {
   GROUPS_UPSERT: BaileysEventMap['groups.upsert'];
   GROUP_UPDATE: BaileysEventMap['groups.update'];
   GROUP_PARTICIPANTS_UPDATE: BaileysEventMap['group-participants.update'];
-  LABELS_EDIT: BaileysEventMap['labels.edit'];
-  LABELS_ASSOCIATION: BaileysEventMap['labels.association'];
+  LABELS_EDIT: LabelEdit;
+  LABELS_ASSOCIATION: LabelAssociation;
   CALL: WACallEvent;
   LOGOUT_INSTANCE: { instance: string };
   REMOVE_INSTANCE: InstanceNamed;

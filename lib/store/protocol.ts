@@ -4,6 +4,7 @@
 // supervisor binds every request to the id of the worker's instance.
 import type { ChatPatch } from '../db/chats.js';
 import type { ContactPatch } from '../db/contacts.js';
+import type { Label } from '../db/labels.js';
 import type { ProxyConfig } from '../instance-config/proxy.js';
 import type { Settings } from '../instance-config/settings.js';
 import type { MessageRecord } from '../messages/types.js';
@@ -25,7 +26,9 @@ export type StoreWrite =
   | { kind: 'message-status'; key: { id: string; remoteJid: string; fromMe: boolean }; status: string }
   | { kind: 'chats-upsert'; chats: ChatPatch[] }
   | { kind: 'chats-remove'; remoteJids: string[] }
-  | { kind: 'contacts-upsert'; contacts: ContactPatch[] };
+  | { kind: 'contacts-upsert'; contacts: ContactPatch[] }
+  | { kind: 'labels-upsert'; labels: Label[] }
+  | { kind: 'labels-remove'; labelIds: string[] };
 
 export type StoreRequest = StoreRead | StoreWrite;
 export type StoreKind = StoreRequest['kind'];
@@ -50,6 +53,8 @@ export interface StoreResults {
   'chats-upsert': { stored: number };
   'chats-remove': { removed: number };
   'contacts-upsert': { stored: number };
+  'labels-upsert': { stored: number };
+  'labels-remove': { removed: number };
 }
 
 export type StoreResultOf<R extends StoreRequest> = StoreResults[R['kind']];
@@ -63,6 +68,8 @@ export const STORE_WRITES: ReadonlySet<StoreKind> = new Set<StoreWrite['kind']>(
   'chats-upsert',
   'chats-remove',
   'contacts-upsert',
+  'labels-upsert',
+  'labels-remove',
 ]);
 
 export function isWrite(request: StoreRequest): request is StoreWrite {

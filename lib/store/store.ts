@@ -5,6 +5,7 @@ import { AuthStateRepository } from '../db/auth-state.js';
 import { ChatRepository } from '../db/chats.js';
 import { ContactRepository } from '../db/contacts.js';
 import { InstanceRepository, type ConnectionPatch } from '../db/instances.js';
+import { LabelRepository } from '../db/labels.js';
 import { MessageRepository } from '../db/messages.js';
 import { DEFAULT_SETTINGS } from '../instance-config/settings.js';
 import { configTables } from '../db/config-tables.js';
@@ -84,6 +85,14 @@ const WRITES: WriteHandlers = {
   'contacts-upsert': async (trx, id, write) => {
     await new ContactRepository(trx).upsert(id, write.contacts);
     return { stored: write.contacts.length };
+  },
+  'labels-upsert': async (trx, id, write) => {
+    await new LabelRepository(trx).upsert(id, write.labels);
+    return { stored: write.labels.length };
+  },
+  'labels-remove': async (trx, id, write) => {
+    await new LabelRepository(trx).remove(id, write.labelIds);
+    return { removed: write.labelIds.length };
   },
   'instance-state': async (trx, id, write) => {
     const instances = new InstanceRepository(trx);

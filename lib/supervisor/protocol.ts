@@ -34,6 +34,13 @@ export interface ConnectResult {
   pairingCode: string | null;
 }
 
+/** The newest message of a chat, which WhatsApp's archive and unread marks are anchored to. */
+export interface LastMessage {
+  key: MessageKey;
+  /** Unix seconds. */
+  messageTimestamp: number;
+}
+
 /** Commands and what each answers. */
 export interface CommandResults {
   connect: ConnectResult;
@@ -60,6 +67,9 @@ export interface CommandResults {
   'chat-presence': { presence: Presence };
   'block-status': { block: 'success' };
   'download-media': { base64: string };
+  'chat-archive': { archived: boolean };
+  'chat-unread': { unread: true };
+  'chat-label': { labeled: boolean };
 }
 
 export type WorkerCommand =
@@ -87,7 +97,10 @@ export type WorkerCommand =
   | { kind: 'chat-presence'; number: string; presence: Presence; delay: number }
   | { kind: 'block-status'; number: string; status: 'block' | 'unblock' }
   /** `message`: a stored message's content as JSON (bytes in base64). */
-  | { kind: 'download-media'; key: MessageKey; message: Record<string, unknown> };
+  | { kind: 'download-media'; key: MessageKey; message: Record<string, unknown> }
+  | { kind: 'chat-archive'; jid: string; lastMessage: LastMessage; archive: boolean }
+  | { kind: 'chat-unread'; jid: string; lastMessage: LastMessage }
+  | { kind: 'chat-label'; jid: string; labelId: string; action: 'add' | 'remove' };
 
 export type CommandKind = WorkerCommand['kind'];
 export type CommandOf<K extends CommandKind> = Extract<WorkerCommand, { kind: K }>;
