@@ -34,6 +34,9 @@ describe('app state routes through the emulator', function () {
     api = gateway.api();
     wa.addContact(CONTACT, 'Carla Contact');
     wa.addContact(QUIET, 'Quentin Quiet');
+    // A label the phone had before the instance was linked: it comes with the first app state sync.
+    wa.addContact(OWNER, `Owner of ${NAME}`);
+    await wa.editLabel(OWNER, { id: '1', name: 'New customer', color: 0, predefinedId: 1 });
     await createPaired(api, wa, NAME, OWNER);
     const set = await api.post(`/webhook/set/${NAME}`, {
       webhook: { enabled: true, url: `${receiver.url}/hook`, events: ['LABELS_EDIT', 'LABELS_ASSOCIATION', 'MESSAGES_UPSERT'] },
@@ -91,14 +94,22 @@ describe('app state routes through the emulator', function () {
   });
 
   describe('labels', () => {
+    const predefined = { color: '0', name: 'New customer', id: '1', predefinedId: '1' };
+
+    it('a label the phone had before the link is listed by findLabels', async () => {
+      await eventually(async () => (await api.get(`/label/findLabels/${NAME}`)).body.length === 1, 10_000, 'the label stored');
+      expect((await api.get(`/label/findLabels/${NAME}`)).body).to.deep.equal([predefined]);
+    });
+
     it('a label the phone creates reaches the webhook as labels.edit and is listed by findLabels', async () => {
       await wa.editLabel(OWNER, { id: '5', name: 'Paid', color: 2 });
-      await eventually(() => eventData('labels.edit').length > 0, 10_000, 'labels.edit');
-      expect(eventData('labels.edit')[0]).to.deep.equal({ id: '5', name: 'Paid', color: 2, deleted: false, instance: NAME });
-      await eventually(async () => (await api.get(`/label/findLabels/${NAME}`)).body.length === 1, 5_000, 'the label stored');
+      const paid = (l: Record<string, unknown>) => l.id === '5';
+      await eventually(() => eventData('labels.edit').some(paid), 10_000, 'labels.edit');
+      expect(eventData('labels.edit').find(paid)).to.deep.equal({ id: '5', name: 'Paid', color: 2, deleted: false, instance: NAME });
+      await eventually(async () => (await api.get(`/label/findLabels/${NAME}`)).body.length === 2, 5_000, 'the label stored');
       const res = await api.get(`/label/findLabels/${NAME}`);
       expect(res.status).to.equal(200);
-      expect(res.body).to.deep.equal([{ color: '2', name: 'Paid', id: '5', predefinedId: null }]);
+      expect(res.body).to.deep.equal([predefined, { color: '2', name: 'Paid', id: '5', predefinedId: null }]);
     });
 
     it('a label the phone renames is listed under its new name; one it deletes is gone', async () => {
@@ -108,8 +119,8 @@ describe('app state routes through the emulator', function () {
       await eventually(() => eventData('labels.edit').some((l) => l.id === '6' && l.deleted === true), 10_000, 'the deletion');
       await eventually(async () => {
         const labels = (await api.get(`/label/findLabels/${NAME}`)).body as { id: string; name: string }[];
-        return labels.length === 1 && labels[0].name === 'Paid in full';
-      }, 5_000, 'one label, renamed');
+        return labels.length === 2 && labels[1].name === 'Paid in full';
+      }, 5_000, 'the label renamed, the deleted one gone');
     });
 
     it('handleLabel add puts the label on the chat in the phone’s app state, with a labels.association event', async () => {

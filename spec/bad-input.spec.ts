@@ -362,6 +362,12 @@ describe(`bad input on every route (${testDatabase})`, function () {
         body: { readMessages: [{ id: 'i', remoteJid: 'r'.repeat(129), fromMe: false }] },
         message: /^readMessages\[0\]\.remoteJid must be at most 128/,
       },
+      {
+        route: `/chat/archiveChat/${ALIVE}`,
+        body: { archive: true, lastMessage: { key: { id: 'i', remoteJid: CONTACT, fromMe: false }, messageTimestamp: 1e300 } },
+        message: /^lastMessage\.messageTimestamp must be <= 9007199254740991$/,
+      },
+      { route: `/label/handleLabel/${ALIVE}`, body: { number: CONTACT, labelId: 'l'.repeat(65), action: 'add' }, message: /^labelId must be at most 64/ },
       { route: `/outbox/replay/${ALIVE}`, body: { ids: [1e300] }, message: /^ids\[0\] must be <= 9007199254740991$/ },
     ];
 
