@@ -96,9 +96,10 @@ describe('app state routes through the emulator', function () {
   describe('labels', () => {
     const predefined = { color: '0', name: 'New customer', id: '1', predefinedId: '1' };
 
-    it('a label the phone had before the link is listed by findLabels', async () => {
+    it('a label the phone had before the link comes with the first sync (a snapshot) and is listed by findLabels', async () => {
       await eventually(async () => (await api.get(`/label/findLabels/${NAME}`)).body.length === 1, 10_000, 'the label stored');
       expect((await api.get(`/label/findLabels/${NAME}`)).body).to.deep.equal([predefined]);
+      expect(wa.appStateSnapshots).to.be.greaterThan(0);
     });
 
     it('a label the phone creates reaches the webhook as labels.edit and is listed by findLabels', async () => {

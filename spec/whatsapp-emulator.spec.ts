@@ -22,6 +22,7 @@ import { pino } from 'pino';
 import { eventually } from './support/eventually.js';
 import { memoryAuth } from './support/memory-auth.js';
 import { WaEmulator } from './support/whatsapp-emulator/index.js';
+import { mediaHostDispatcher } from '../workers/media-host-dispatcher.js';
 
 const OWNER = '15550001234';
 const ALICE = '15550009999';
@@ -48,6 +49,8 @@ function connect(wa: WaEmulator, auth: AuthenticationState): Client {
     connectTimeoutMs: 5_000,
     defaultQueryTimeoutMs: 5_000,
     markOnlineOnConnect: false,
+    // App state snapshots are named by a path on WhatsApp's media host: fetch them from the emulator's.
+    ...(wa.mediaHostname ? { options: { dispatcher: mediaHostDispatcher(wa.mediaHostname) } } : {}),
   });
   const client: Client = {
     socket,
@@ -240,10 +243,12 @@ describe('WhatsApp emulator with the real Baileys client', function () {
       expect(received.pushName).to.equal('Owner Renamed');
     });
 
-    it('tells the device of labels the phone edits and puts on chats, and keeps the device’s own', async () => {
+    it('tells the device of labels the phone edits (a snapshot first) and puts on chats, and keeps the device’s own', async () => {
       await wa.editLabel(APP_OWNER, { id: '7', name: 'VIP', color: 3 });
       await eventually(() => app.labelEdits.some((l) => l.id === '7'), 5_000, 'labels.edit');
       expect(app.labelEdits.find((l) => l.id === '7')).to.deep.include({ name: 'VIP', color: 3, deleted: false });
+      // The device had nothing of this collection yet: it asked for, and got, a snapshot.
+      expect(wa.appStateSnapshots).to.be.greaterThan(0);
       await wa.labelChat(APP_OWNER, '7', aliceJid);
       await eventually(() => app.labelAssociations.length > 0, 5_000, 'labels.association');
       expect(app.labelAssociations[0]).to.deep.equal({ type: 'add', association: { type: 'label_jid', chatId: aliceJid, labelId: '7' } });

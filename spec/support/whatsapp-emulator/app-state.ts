@@ -52,6 +52,8 @@ interface Collection {
   patches: Buffer[];
   /** The LT hash after the last patch, as the phone computes it. */
   state: LTHashState;
+  /** The live record of each index (by its MAC, base64): what a snapshot holds. */
+  records: Map<string, proto.ISyncdRecord>;
 }
 
 /** The key the phone shares with its companions, as APP_STATE_SYNC_KEY_SHARE carries it. */
@@ -101,6 +103,17 @@ export class AppState {
     return this.collection(name).version;
   }
 
+  /**
+   * The collection as one snapshot (its live records, LT hash MAC'ed with the
+   * key), encoded; null while it is empty.
+   */
+  snapshot(name: CollectionName): Buffer | null {
+    const { version, records, state } = this.collection(name);
+    if (!version) return null;
+    const mac = snapshotMac(state.hash, version, name, snapshotMacKey(this.key.data.keyData ?? new Uint8Array()));
+    return Buffer.from(proto.SyncdSnapshot.encode({ version: { version }, records: [...records.values()], mac, keyId: { id: this.key.id } }).finish());
+  }
+
   /** The patches after `version`, oldest first. */
   patchesSince(name: CollectionName, version: number): Buffer[] {
     return this.collection(name).patches.slice(Math.max(0, version));
@@ -147,6 +160,11 @@ export class AppState {
     const expected = snapshotMac(result.hash, version, name, snapshotMacKey(this.key.data.keyData ?? new Uint8Array()));
     if (!expected.equals(Buffer.from(patch.snapshotMac ?? []))) return { code: '400', text: 'bad-request' };
     collection.state = { version, hash: result.hash, indexValueMap: result.indexValueMap };
+    for (const mutation of patch.mutations) {
+      const index = Buffer.from(mutation.record?.index?.blob ?? []).toString('base64');
+      if (mutation.operation === proto.SyncdMutation.SyncdOperation.REMOVE) collection.records.delete(index);
+      else if (mutation.record) collection.records.set(index, mutation.record);
+    }
     collection.patches.push(Buffer.from(proto.SyncdPatch.encode(patch).finish()));
     collection.version = version;
     for (const mutation of mutations) this.applyToView(mutation);
@@ -172,7 +190,7 @@ export class AppState {
   private collection(name: CollectionName): Collection {
     let collection = this.collections.get(name);
     if (!collection) {
-      collection = { version: 0, patches: [], state: newLTHashState() };
+      collection = { version: 0, patches: [], state: newLTHashState(), records: new Map() };
       this.collections.set(name, collection);
     }
     return collection;

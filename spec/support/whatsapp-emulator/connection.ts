@@ -45,6 +45,8 @@ export interface ServerState {
   sendHistorySync(account: Account, deviceId: number): Promise<void>;
   /** The phone hands a new companion the app state key (APP_STATE_SYNC_KEY_SHARE). */
   shareAppStateKey(account: Account, deviceId: number): Promise<void>;
+  /** Hosts an app state snapshot on the media host, as WhatsApp does; null without a media host. */
+  hostAppStateSnapshot(snapshot: Buffer): proto.IExternalBlobReference | null;
   /** A collection of the account got a new version: its other live devices are told (server_sync). */
   appStateChanged(account: Account, name: string, version: number, from?: Connection): void;
   /** An account uploaded a new profile picture (JPEG bytes). */
@@ -358,8 +360,9 @@ export class Connection {
 
   /**
    * w:sync:app:state: for each collection, either a patch the device uploads
-   * on top of `version`, or a sync from `version` answered with the patches
-   * since (the emulator never answers with a snapshot).
+   * on top of `version`, or a sync from `version`: answered with a snapshot
+   * on the media host when the device asks for one (it syncs from scratch),
+   * else with the patches since.
    */
   private async onAppState(node: BinaryNode, sync: BinaryNode | undefined): Promise<void> {
     const account = this.account;
@@ -378,6 +381,13 @@ export class Connection {
         }
         changed.push({ name, version: uploaded.version });
         out.push({ tag: 'collection', attrs: { name, version: String(uploaded.version) } });
+        continue;
+      }
+      const snapshot = collection.attrs.return_snapshot === 'true' ? account.appState.snapshot(name) : null;
+      const reference = snapshot ? this.state.hostAppStateSnapshot(snapshot) : null;
+      if (reference) {
+        const content = [{ tag: 'snapshot', attrs: {}, content: proto.ExternalBlobReference.encode(reference).finish() }];
+        out.push({ tag: 'collection', attrs: { name, version: String(account.appState.version(name)), has_more_patches: 'false' }, content });
         continue;
       }
       const patches = account.appState.patchesSince(name, version);

@@ -72,6 +72,8 @@ export class WaEmulator {
   readonly pairingCodeRequests: { phone: string }[] = [];
   /** History chunks the phones sent their new devices, in order. */
   readonly historySyncs: { phone: string; deviceId: number; syncType: keyof typeof proto.HistorySync.HistorySyncType }[] = [];
+  /** App state snapshots handed to devices syncing from scratch. */
+  appStateSnapshots = 0;
   private readonly rejections: { callId: string; to: string }[] = [];
   private readonly received: ReceivedMessage[] = [];
   private readonly chatStateLog: ChatState[] = [];
@@ -613,6 +615,12 @@ export class WaEmulator {
       sendHistorySync: (account, deviceId) => this.sendHistorySync(account, deviceId),
       shareAppStateKey: (account, deviceId) => this.shareAppStateKey(account, deviceId),
       appStateChanged: (account, name, version, from) => this.notifyAppState(account, name, version, from),
+      hostAppStateSnapshot: (snapshot) => {
+        if (!this.mediaHost) return null;
+        this.appStateSnapshots += 1;
+        const { directPath, mediaKey, fileSha256, fileEncSha256, fileLength } = this.mediaHost.seal(snapshot, 'app-state');
+        return { directPath, mediaKey, fileSha256, fileEncSha256, fileSizeBytes: fileLength };
+      },
       profilePictureSet: (account, jpeg) => {
         this.setProfilePicture(account.pn, this.mediaHost ? { bytes: jpeg } : { url: `https://pps.whatsapp.net/${account.pn}/${Date.now()}.jpg` });
       },

@@ -15,8 +15,8 @@ const FIXTURES = new URL('../../../../spec/support/whatsapp-emulator/fixtures/',
 export const CA_CERT_PATH = fileURLToPath(new URL('ca.pem', FIXTURES));
 
 export type MediaKind = 'image' | 'video' | 'audio' | 'document' | 'sticker';
-/** What a blob can hold: media of a message, or a history sync chunk the phone uploads. */
-export type BlobKind = MediaKind | 'history';
+/** What a blob can hold: media of a message, a history sync chunk the phone uploads, or an app state snapshot. */
+export type BlobKind = MediaKind | 'history' | 'app-state';
 
 const KEY_INFO: Record<BlobKind, string> = {
   image: 'Image',
@@ -25,6 +25,7 @@ const KEY_INFO: Record<BlobKind, string> = {
   document: 'Document',
   sticker: 'Image',
   history: 'History',
+  'app-state': 'App State',
 };
 
 /** The fields of a media message that locate and decrypt its blob. */
