@@ -7,6 +7,12 @@
 // WhatsApp does: clients must fetch it from `mediaHostname`, the gateway with
 // WA_MEDIA_HOST). Without a given history the phone sends one empty, inline
 // initial bootstrap.
+//
+// App state (app-state.ts): before the history, the phone shares its app state
+// key with the new device (APP_STATE_SYNC_KEY_SHARE). The server keeps each
+// collection's patches and tells the account's devices of new ones
+// (server_sync); `appState(phone)` is the phone's view of them, and
+// `editLabel` / `labelChat` are changes made on the phone.
 import { proto, type BinaryNode, type ChatModification } from '@whiskeysockets/baileys';
 import { createHmac, randomBytes, randomInt } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
@@ -153,7 +159,8 @@ export class WaEmulator {
   /**
    * The phone scans the QR and links the device. A `business` account's name
    * comes with the pairing (WhatsApp Business); other accounts' names come
-   * later through app-state sync, which the emulator does not do.
+   * through app-state sync (pushNameSetting), which here holds one only once
+   * a device of the account set it.
    */
   async scanQr(
     qr: string,
