@@ -2,17 +2,12 @@ import Router from '@koa/router';
 import type { Instance } from '../../db/instances.js';
 import { normalizeJid } from '../../messages/jid.js';
 import { instanceParams } from '../../schemas/common.js';
-import { archiveChatBody, handleLabelBody, markChatUnreadBody } from '../../schemas/app-state.js';
+import { archiveChatBody, handleLabelBody, markChatUnreadBody, type ArchiveChatBody } from '../../schemas/app-state.js';
 import type { LastMessage } from '../../supervisor/protocol.js';
 import { instanceOf } from '../auth.js';
 import { badRequest, notFound } from '../errors.js';
 import type { RouteDeps } from '../route-deps.js';
 import { validate } from '../validate.js';
-
-type LastMessageInput = {
-  key: { id: string; remoteJid: string; fromMe: boolean; participant?: string };
-  messageTimestamp?: number;
-};
 
 /**
  * The chat a request names and the message its mark is anchored to: the
@@ -22,7 +17,7 @@ type LastMessageInput = {
 async function anchorOf(
   deps: RouteDeps,
   instance: Instance,
-  body: { lastMessage?: LastMessageInput; chat?: string },
+  body: Pick<ArchiveChatBody, 'lastMessage' | 'chat'>,
 ): Promise<{ chatId: string; jid: string; lastMessage: LastMessage }> {
   if (body.lastMessage) {
     const { key, messageTimestamp } = body.lastMessage;
