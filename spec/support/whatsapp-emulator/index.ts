@@ -1,6 +1,7 @@
 export { WaEmulator } from './emulator.js';
 export type {
   EmulatorOptions,
+  GroupState,
   HistoryContact,
   HistoryConversation,
   HistoryMessage,
