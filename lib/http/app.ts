@@ -7,6 +7,7 @@ import { bodyReadFailed, guardBody, guardPathAndQuery } from './request-guard.js
 import type { RouteDeps } from './route-deps.js';
 import { chatRoutes } from './routes/chat.js';
 import { profileRoutes } from './routes/profile.js';
+import { groupRoutes } from './routes/group.js';
 import { chatwootRoutes } from './routes/chatwoot.js';
 import { eventIntegrationRoutes } from './routes/event-integrations.js';
 import { instanceRoutes } from './routes/instance.js';
@@ -57,6 +58,7 @@ export function createApp(deps: AppDeps, logger: Logger): Koa {
     messageRoutes(routeDeps),
     chatRoutes(routeDeps),
     profileRoutes(routeDeps),
+    groupRoutes(routeDeps),
   ];
   for (const router of routers) app.use(router.routes()).use(router.allowedMethods());
   return app;

@@ -3,6 +3,15 @@
 import type { WhatsAppConfig } from '../config.js';
 import type { ConnectionPatch, ConnectionStatus } from '../db/instances.js';
 import type { EventMessage } from '../events/payloads.js';
+import type {
+  EphemeralExpiration,
+  GroupInfo,
+  GroupMetadataJson,
+  GroupParticipant,
+  GroupParticipantAction,
+  GroupSetting,
+  ParticipantUpdateResult,
+} from '../groups/types.js';
 import type { MessageKey, MessageRecord, NumberCheck, SendRequest } from '../messages/types.js';
 import type { Presence } from '../messages/presence.js';
 import type { BusinessProfile, PrivacySettings, ProfileLookup } from '../profile/types.js';
@@ -60,6 +69,21 @@ export interface CommandResults {
   'chat-presence': { presence: Presence };
   'block-status': { block: 'success' };
   'download-media': { base64: string };
+  'group-create': GroupMetadataJson;
+  'group-info': GroupInfo;
+  'group-fetch-all': GroupInfo[];
+  'group-participants': GroupParticipant[];
+  'group-subject': { updated: true };
+  'group-description': { updated: true };
+  'group-picture': { updated: true };
+  'group-invite-code': { code: string };
+  'group-invite-info': GroupMetadataJson;
+  'group-accept-invite': { groupJid: string | null };
+  'group-revoke-invite': { code: string | null };
+  'group-update-participants': ParticipantUpdateResult[];
+  'group-setting': { updated: true };
+  'group-ephemeral': { updated: true };
+  'group-leave': { updated: true };
 }
 
 export type WorkerCommand =
@@ -87,7 +111,22 @@ export type WorkerCommand =
   | { kind: 'chat-presence'; number: string; presence: Presence; delay: number }
   | { kind: 'block-status'; number: string; status: 'block' | 'unblock' }
   /** `message`: a stored message's content as JSON (bytes in base64). */
-  | { kind: 'download-media'; key: MessageKey; message: Record<string, unknown> };
+  | { kind: 'download-media'; key: MessageKey; message: Record<string, unknown> }
+  | { kind: 'group-create'; subject: string; participants: string[]; description?: string; promoteParticipants?: boolean }
+  | { kind: 'group-info'; groupJid: string }
+  | { kind: 'group-fetch-all'; participants: boolean }
+  | { kind: 'group-participants'; groupJid: string }
+  | { kind: 'group-subject'; groupJid: string; subject: string }
+  | { kind: 'group-description'; groupJid: string; description: string }
+  | { kind: 'group-picture'; groupJid: string; image: Uint8Array }
+  | { kind: 'group-invite-code'; groupJid: string }
+  | { kind: 'group-invite-info'; code: string }
+  | { kind: 'group-accept-invite'; code: string }
+  | { kind: 'group-revoke-invite'; groupJid: string }
+  | { kind: 'group-update-participants'; groupJid: string; action: GroupParticipantAction; participants: string[] }
+  | { kind: 'group-setting'; groupJid: string; action: GroupSetting }
+  | { kind: 'group-ephemeral'; groupJid: string; expiration: EphemeralExpiration }
+  | { kind: 'group-leave'; groupJid: string };
 
 export type CommandKind = WorkerCommand['kind'];
 export type CommandOf<K extends CommandKind> = Extract<WorkerCommand, { kind: K }>;
