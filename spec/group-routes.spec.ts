@@ -229,6 +229,16 @@ describe(`group routes through the emulator (${testDatabase})`, function () {
       expect((await api.post(path('toggleEphemeral', groupJid), { expiration: 5 })).status).to.equal(400);
     });
 
+    it('takes GROUPS_UPDATE and groups.update in an event list as GROUP_UPDATE, still emitted as group.update', async () => {
+      const hook = { enabled: true, url: `${receiver.url}/hook` };
+      const set = await api.post(`/webhook/set/${NAME}`, { webhook: { ...hook, events: ['GROUPS_UPDATE', 'groups.update', 'MESSAGES_UPSERT', 'GROUPS_UPSERT', 'GROUP_PARTICIPANTS_UPDATE'] } });
+      expect(set.status, JSON.stringify(set.body)).to.equal(201);
+      expect((await api.get(`/webhook/find/${NAME}`)).body.events).to.deep.equal(['GROUP_UPDATE', 'MESSAGES_UPSERT', 'GROUPS_UPSERT', 'GROUP_PARTICIPANTS_UPDATE']);
+      expect((await api.post(path('updateGroupSubject', groupJid), { subject: 'Filtered' })).status).to.equal(201);
+      await eventually(() => eventsOf('group.update').some((d) => (d as { subject?: string }[]).some((u) => u.subject === 'Filtered')), 10_000, 'group.update through the filter');
+      expect((await api.post(`/webhook/set/${NAME}`, { webhook: { ...hook, events: [] } })).status).to.equal(201);
+    });
+
     it('reports a change a member makes on the phone', async () => {
       wa.changeGroupSubject(ALICE, groupJid, 'Renamed by Alice');
       await eventually(
@@ -271,6 +281,11 @@ describe(`group routes through the emulator (${testDatabase})`, function () {
         ['demote', [jid(CAROL)]],
         ['remove', [jid(ALICE)]],
       ]);
+      const addEvent = (eventsOf('group-participants.update') as { id: string; action: string; author: string; participantsData: unknown }[]).find(
+        (d) => d.id === groupJid && d.action === 'add',
+      );
+      expect(addEvent?.author).to.equal(jid(OWNER));
+      expect(addEvent?.participantsData).to.deep.equal([{ jid: jid(CAROL), phoneNumber: CAROL }]);
     });
 
     it('participants lists the members with their role', async () => {

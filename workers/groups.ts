@@ -98,7 +98,15 @@ export class Groups {
 
   /** Baileys converts the image to the square JPEG WhatsApp takes. */
   async picture(groupJid: string, image: Uint8Array): Promise<void> {
-    await asked('Error update group picture', () => this.socket().updateProfilePicture(groupJid, Buffer.from(image)));
+    await asked('Error update group picture', () =>
+      this.socket()
+        .updateProfilePicture(groupJid, Buffer.from(image))
+        .catch((error: unknown) => {
+          // Anything but WhatsApp's answer is the image conversion failing: the image is the client's.
+          if ((error as { isBoom?: boolean }).isBoom) throw error;
+          throw new CommandError('invalid', 'The image could not be read as a picture');
+        }),
+    );
   }
 
   async inviteCode(groupJid: string): Promise<{ code: string }> {

@@ -50,6 +50,14 @@ export interface TypebotEvent {
   session?: unknown;
 }
 
+/**
+ * group-participants.update as Evolution sends it: Baileys' update, and beside
+ * the participants each one's jid and phone number (Evolution's participantsData).
+ */
+export type GroupParticipantsUpdate = BaileysEventMap['group-participants.update'] & {
+  participantsData: { jid: string; phoneNumber: string }[];
+};
+
 export interface InstanceNamed {
   instanceName: string;
   instanceId: string;
@@ -76,7 +84,7 @@ export interface EventPayloads {
   CHATS_DELETE: string[];
   GROUPS_UPSERT: BaileysEventMap['groups.upsert'];
   GROUP_UPDATE: BaileysEventMap['groups.update'];
-  GROUP_PARTICIPANTS_UPDATE: BaileysEventMap['group-participants.update'];
+  GROUP_PARTICIPANTS_UPDATE: GroupParticipantsUpdate;
   LABELS_EDIT: BaileysEventMap['labels.edit'];
   LABELS_ASSOCIATION: BaileysEventMap['labels.association'];
   CALL: WACallEvent;
