@@ -364,6 +364,9 @@ describe(`group routes through the emulator (${testDatabase})`, function () {
       expect(left.body).to.deep.equal({ groupJid: theirs, leave: true });
       expect(wa.group(theirs).members).to.deep.equal([BOB, CAROL]);
       expect((await api.get(path('findGroupInfos', theirs))).status).to.equal(404);
+      const send = await api.post(`/message/sendText/${NAME}`, { number: theirs, text: 'still here?' });
+      expect(send.status, JSON.stringify(send.body)).to.equal(400);
+      expect(send.body.response.message.join(' ')).to.contain('403 forbidden');
     });
   });
 
