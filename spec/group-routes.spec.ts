@@ -288,6 +288,24 @@ describe(`group routes through the emulator (${testDatabase})`, function () {
       expect(addEvent?.participantsData).to.deep.equal([{ jid: jid(CAROL), phoneNumber: CAROL }]);
     });
 
+    it('reports the account being added to a group by a member, and that group’s messages', async () => {
+      const theirs = wa.createGroup(CAROL, 'Carol’s', [ALICE]);
+      wa.changeGroupParticipants(CAROL, theirs, 'add', [OWNER]);
+      const added = () =>
+        (eventsOf('group-participants.update') as { id: string; action: string; author: string; participants: { id: string }[] }[]).find(
+          (d) => d.id === theirs && d.action === 'add',
+        );
+      await eventually(() => added() !== undefined, 10_000, 'group-participants.update add');
+      expect(added()?.author).to.equal(jid(CAROL));
+      expect(added()?.participants.map((p) => p.id)).to.deep.equal([jid(OWNER)]);
+      const sent = await wa.sendGroupTextToClient(CAROL, theirs, 'welcome');
+      await eventually(
+        () => eventsOf('messages.upsert').some((d) => (d as { key: { id: string; participant?: string } }).key.id === sent.id),
+        10_000,
+        'the welcome message',
+      );
+    });
+
     it('participants lists the members with their role', async () => {
       const res = await api.get(path('participants', groupJid));
       expect(res.status, JSON.stringify(res.body)).to.equal(200);

@@ -4,6 +4,7 @@
 import makeWASocket, {
   Browsers,
   DisconnectReason,
+  downloadMediaMessage,
   WA_CERT_DETAILS,
   type AuthenticationState,
   type BaileysEventMap,
@@ -12,6 +13,7 @@ import makeWASocket, {
   type WASocket,
 } from '@whiskeysockets/baileys';
 import { expect } from 'chai';
+import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
 import QRCode from 'qrcode';
 import { eventually } from './support/eventually.js';
@@ -135,6 +137,26 @@ describe('WhatsApp emulator groups with the real Baileys client', function () {
     expect(received.key.remoteJid).to.equal(group);
     expect(received.key.participant).to.equal(jid(ALICE));
     expect(received.message?.conversation).to.equal('hi all');
+  });
+
+  it('delivers a member’s group image Baileys downloads', async () => {
+    const group = wa.createGroup(BOB, 'Photos', [OWNER, ALICE]);
+    const bytes = randomBytes(20_000);
+    const sent = await wa.sendGroupMediaToClient(BOB, group, { kind: 'image', bytes, mimetype: 'image/jpeg', caption: 'view' });
+    await eventually(() => client.messages.some((m) => m.key.id === sent.id), 5_000, 'the group image');
+    const received = client.messages.find((m) => m.key.id === sent.id)!;
+    expect(received.message?.imageMessage?.caption).to.equal('view');
+    expect((await downloadMediaMessage(received, 'buffer', {})).equals(bytes)).to.equal(true);
+  });
+
+  it('tells the account it was added by a member, and lets it send to the group then', async () => {
+    const group = wa.createGroup(CAROL, 'Later', [ALICE]);
+    expect(wa.changeGroupParticipants(CAROL, group, 'add', [OWNER])).to.deep.equal([{ pn: OWNER, code: 200 }]);
+    await eventually(() => client.participantUpdates.some((u) => u.id === group && u.action === 'add'), 5_000, 'added');
+    const update = client.participantUpdates.find((u) => u.id === group && u.action === 'add')!;
+    expect([update.author, update.participants.map((p) => p.id)]).to.deep.equal([jid(CAROL), [jid(OWNER)]]);
+    const sent = await client.socket.sendMessage(group, { text: 'thanks for adding me' });
+    for (const member of [CAROL, ALICE]) expect((await wa.nextMessage(member, 5_000, group)).id).to.equal(sent?.key.id);
   });
 
   it('changes subject, description, settings and timer, each announced as groups.update', async () => {

@@ -20,6 +20,9 @@ const INVITE_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012
 const inviteCode = () => Array.from({ length: 22 }, () => INVITE_ALPHABET[randomInt(INVITE_ALPHABET.length)]).join('');
 const now = () => Math.floor(Date.now() / 1000);
 const text = (value: string) => Buffer.from(value, 'utf-8');
+/** The UTF-8 text a node carries. */
+const textOf = (node: BinaryNode | undefined) =>
+  node?.content instanceof Uint8Array ? Buffer.from(node.content).toString('utf-8') : typeof node?.content === 'string' ? node.content : '';
 
 /** An IQ error as WhatsApp answers it: `<error code text/>`. */
 export class GroupError extends Error {
@@ -325,13 +328,12 @@ export class GroupDirectory {
   private groupSet(requester: Account, group: Group, child: BinaryNode): BinaryNode[] {
     const tag = child.tag;
     if (tag === 'subject') {
-      this.setSubject(requester, group, Buffer.isBuffer(child.content) || child.content instanceof Uint8Array ? Buffer.from(child.content).toString('utf-8') : String(child.content ?? ''));
+      this.setSubject(requester, group, textOf(child));
       return [];
     }
     if (tag === 'description') {
-      const body = getBinaryNodeChild(child, 'body');
-      const value = child.attrs.delete === 'true' ? null : body?.content instanceof Uint8Array ? Buffer.from(body.content).toString('utf-8') : String(body?.content ?? '');
-      this.setDescription(requester, group, value, child.attrs.id, child.attrs.prev);
+      const body = child.attrs.delete === 'true' ? null : textOf(getBinaryNodeChild(child, 'body'));
+      this.setDescription(requester, group, body, child.attrs.id, child.attrs.prev);
       return [];
     }
     if (PARTICIPANT_ACTIONS.has(tag)) {
