@@ -128,6 +128,16 @@ describe('WhatsApp emulator groups with the real Baileys client', function () {
     }
   });
 
+  it('fans a group message out to the members only: one removed no longer gets them', async () => {
+    const group = await client.socket.groupCreate('Shrinking', [jid(ALICE), jid(BOB)]);
+    await client.socket.sendMessage(group.id, { text: 'before' });
+    for (const member of [ALICE, BOB]) await wa.nextMessage(member, 5_000, group.id);
+    await client.socket.groupParticipantsUpdate(group.id, [jid(BOB)], 'remove');
+    const after = await client.socket.sendMessage(group.id, { text: 'after' });
+    expect((await wa.nextMessage(ALICE, 5_000, group.id)).id).to.equal(after?.key.id);
+    expect(wa.receivedMessages(BOB).some((m) => m.id === after?.key.id)).to.equal(false);
+  });
+
   it('delivers a member’s group message with its sender as participant', async () => {
     const group = wa.createGroup(ALICE, 'From Alice', [OWNER, BOB]);
     await eventually(() => client.upserts.some((g) => g.id === group), 5_000, 'groups.upsert of a group made by someone else');
