@@ -1,6 +1,6 @@
 // Every environment variable the gateway reads, typed, with its default.
 // The README's configuration table lists the same names; keep the two together.
-import { EVENT_NAMES, type EventName } from './events/names.js';
+import { canonicalEvent, type EventName } from './events/names.js';
 
 export type DatabaseConfig =
   | { client: 'sqlite'; filename: string }
@@ -202,9 +202,9 @@ class Reader {
   events(name: string): EventName[] {
     const raw = this.string(name, '');
     const names = raw.split(',').map((item) => item.trim().toUpperCase()).filter(Boolean);
-    const unknown = names.filter((item) => !(item in EVENT_NAMES));
+    const unknown = names.filter((item) => !canonicalEvent(item));
     if (unknown.length > 0) this.problems.push(`${name} has unknown event names: ${unknown.join(', ')}`);
-    return names.filter((item): item is EventName => item in EVENT_NAMES);
+    return [...new Set(names.flatMap((item) => canonicalEvent(item) ?? []))];
   }
 
   url(name: string, fallback: string): string {

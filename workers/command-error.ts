@@ -18,7 +18,11 @@ export class CommandError extends Error {
  */
 export function refusalOf(error: unknown): { code: RefusalCode; message: string } {
   if (error instanceof CommandError) return { code: error.code, message: error.message };
-  const boom = error as { isBoom?: boolean; message?: string; output?: { statusCode?: number } };
+  const boom = error as { isBoom?: boolean; message?: string; data?: unknown; output?: { statusCode?: number } };
+  // An IQ WhatsApp answered with a 4xx error node (Baileys puts its code in `data`): the request was refused, not failed.
+  if (boom?.isBoom && typeof boom.data === 'number' && boom.data >= 400 && boom.data < 500) {
+    return { code: 'invalid', message: `WhatsApp refused the request: ${boom.data} ${boom.message ?? ''}`.trim() };
+  }
   if (boom?.isBoom) return { code: 'whatsapp-error', message: `WhatsApp refused the request: ${boom.message ?? 'unknown error'}` };
   return { code: 'internal', message: 'Internal error in the instance worker' };
 }

@@ -86,7 +86,14 @@ export function attachInboundHandlers(context: InboundContext): void {
   socket.ev.on('groups.update', guard('groups.update', async (groups) => context.emit('GROUP_UPDATE', groups)));
   socket.ev.on(
     'group-participants.update',
-    guard('group-participants.update', async (update) => context.emit('GROUP_PARTICIPANTS_UPDATE', update)),
+    guard('group-participants.update', async (update) => {
+      // Evolution adds each participant's number: the phone number of a LID member, else the jid's user part.
+      const participantsData = update.participants.map((participant) => ({
+        jid: participant.id,
+        phoneNumber: participant.phoneNumber ?? participant.id.split('@')[0],
+      }));
+      context.emit('GROUP_PARTICIPANTS_UPDATE', { ...update, participantsData });
+    }),
   );
   socket.ev.on('labels.edit', guard('labels.edit', (label) => onLabelEdit(context, label)));
   socket.ev.on('labels.association', guard('labels.association', (association) => onLabelAssociation(context, association)));

@@ -9,6 +9,7 @@ import type { CommandHandlers, FromWorker, ResultOf, ToWorker, WorkerCommand, Wo
 import { refusalOf } from './command-error.js';
 import { injectFault } from './faults.js';
 import { ChatAppState } from './chat-app-state.js';
+import { Groups } from './groups.js';
 import { Profile } from './profile.js';
 import { Session } from './session.js';
 import { StoreClient } from './store-client.js';
@@ -30,6 +31,7 @@ const store = new StoreClient((id, request) => post({ type: 'store', id, request
 const session = new Session(data, store, logger, post);
 const profile = new Profile(() => session.openSocket());
 const chatAppState = new ChatAppState(() => session.openSocket());
+const groups = new Groups(() => session.openSocket());
 const updated = async (action: Promise<void>) => {
   await action;
   return { updated: true } as const;
@@ -75,6 +77,21 @@ const handlers: CommandHandlers = {
     await chatAppState.label(command.jid, command.labelId, command.action);
     return { labeled: command.action === 'add' };
   },
+  'group-create': (command) => groups.create(command.subject, command.participants, command.description, command.promoteParticipants),
+  'group-info': (command) => groups.info(command.groupJid),
+  'group-fetch-all': (command) => groups.all(command.participants),
+  'group-participants': (command) => groups.participants(command.groupJid),
+  'group-subject': (command) => updated(groups.subject(command.groupJid, command.subject)),
+  'group-description': (command) => updated(groups.description(command.groupJid, command.description)),
+  'group-picture': (command) => updated(groups.picture(command.groupJid, command.image)),
+  'group-invite-code': (command) => groups.inviteCode(command.groupJid),
+  'group-invite-info': (command) => groups.inviteInfo(command.code),
+  'group-accept-invite': (command) => groups.acceptInvite(command.code),
+  'group-revoke-invite': (command) => groups.revokeInvite(command.groupJid),
+  'group-update-participants': (command) => groups.updateParticipants(command.groupJid, command.action, command.participants),
+  'group-setting': (command) => updated(groups.setting(command.groupJid, command.action)),
+  'group-ephemeral': (command) => updated(groups.ephemeral(command.groupJid, command.expiration)),
+  'group-leave': (command) => updated(groups.leave(command.groupJid)),
 };
 
 function execute<C extends WorkerCommand>(command: C): Promise<ResultOf<C>> {

@@ -44,3 +44,30 @@ export const EVENT_LIST = Object.keys(EVENT_NAMES) as EventName[];
 export function payloadName(event: EventName): EventPayloadName {
   return EVENT_NAMES[event];
 }
+
+/**
+ * Other spellings event lists accept, kept as the name they stand for.
+ * Evolution's lists take GROUP_UPDATE but its code emits the group-update
+ * event as `groups.update` (GROUPS_UPDATE); either spelling here means
+ * GROUP_UPDATE, which is emitted as `group.update`.
+ */
+export const EVENT_ALIASES = {
+  GROUPS_UPDATE: 'GROUP_UPDATE',
+  'groups.update': 'GROUP_UPDATE',
+} as const satisfies Record<string, EventName>;
+
+export type EventAlias = keyof typeof EVENT_ALIASES;
+
+/** What an event list may hold: the names and their aliases. */
+export const ACCEPTED_EVENT_LIST = [...EVENT_LIST, ...(Object.keys(EVENT_ALIASES) as EventAlias[])];
+
+/** The event a name or alias stands for; undefined for anything else. */
+export function canonicalEvent(name: string): EventName | undefined {
+  if (name in EVENT_NAMES) return name as EventName;
+  return (EVENT_ALIASES as Record<string, EventName>)[name];
+}
+
+/** An event list with its aliases resolved, each event once, in the order given. */
+export function canonicalEvents(names: readonly (EventName | EventAlias)[]): EventName[] {
+  return [...new Set(names.map((name) => canonicalEvent(name) as EventName))];
+}

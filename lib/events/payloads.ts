@@ -67,6 +67,13 @@ export interface LabelAssociation {
   chatId: string;
   labelId: string;
 }
+/**
+ * group-participants.update as Evolution sends it: Baileys' update, and beside
+ * the participants each one's jid and phone number (Evolution's participantsData).
+ */
+export type GroupParticipantsUpdate = BaileysEventMap['group-participants.update'] & {
+  participantsData: { jid: string; phoneNumber: string }[];
+};
 
 export interface InstanceNamed {
   instanceName: string;
@@ -94,7 +101,7 @@ export interface EventPayloads {
   CHATS_DELETE: string[];
   GROUPS_UPSERT: BaileysEventMap['groups.upsert'];
   GROUP_UPDATE: BaileysEventMap['groups.update'];
-  GROUP_PARTICIPANTS_UPDATE: BaileysEventMap['group-participants.update'];
+  GROUP_PARTICIPANTS_UPDATE: GroupParticipantsUpdate;
   LABELS_EDIT: LabelEdit;
   LABELS_ASSOCIATION: LabelAssociation;
   CALL: WACallEvent;

@@ -8,6 +8,7 @@ import type { RouteDeps } from './route-deps.js';
 import { appStateRoutes } from './routes/app-state.js';
 import { chatRoutes } from './routes/chat.js';
 import { profileRoutes } from './routes/profile.js';
+import { groupRoutes } from './routes/group.js';
 import { chatwootRoutes } from './routes/chatwoot.js';
 import { eventIntegrationRoutes } from './routes/event-integrations.js';
 import { instanceRoutes } from './routes/instance.js';
@@ -59,6 +60,7 @@ export function createApp(deps: AppDeps, logger: Logger): Koa {
     chatRoutes(routeDeps),
     profileRoutes(routeDeps),
     ...appStateRoutes(routeDeps),
+    groupRoutes(routeDeps),
   ];
   for (const router of routers) app.use(router.routes()).use(router.allowedMethods());
   return app;

@@ -1,6 +1,6 @@
 // Event destinations configured per instance with only a switch and an event
 // filter: RabbitMQ, SQS, NATS (and Evolution's websocket, stored but unused).
-import type { EventName } from '../events/names.js';
+import { canonicalEvents, type EventAlias, type EventName } from '../events/names.js';
 import type { CreateInstanceBody } from '../schemas/instance.js';
 import type { EventIntegrationValue } from '../schemas/event-integration.js';
 
@@ -21,7 +21,7 @@ export type BrokerIntegrations = Partial<Record<BrokerKind, EventIntegration>>;
 
 interface Toggle {
   enabled?: boolean;
-  events?: readonly EventName[];
+  events?: readonly (EventName | EventAlias)[];
 }
 
 /** Flat fields of create, per kind: `rabbitmqEnabled`, `rabbitmqEvents`, … */
@@ -45,14 +45,14 @@ export function brokersFromCreate(body: CreateInstanceBody): BrokerIntegrations 
     const enabled = nested.enabled ?? flat.enabled;
     const events = nested.events ?? flat.events;
     if (enabled === undefined && events === undefined) continue;
-    out[kind] = { enabled: enabled ?? false, events: [...(events ?? [])] };
+    out[kind] = { enabled: enabled ?? false, events: canonicalEvents(events ?? []) };
   }
   return out;
 }
 
 /** A set replaces the integration. */
 export function eventIntegrationFromSet(body: EventIntegrationValue): EventIntegration {
-  return { enabled: body.enabled, events: [...(body.events ?? [])] };
+  return { enabled: body.enabled, events: canonicalEvents(body.events ?? []) };
 }
 
 export function eventIntegrationView(value: Readonly<EventIntegration>) {

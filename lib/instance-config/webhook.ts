@@ -1,5 +1,5 @@
 // The instance's own webhook: where its events are POSTed.
-import type { EventName } from '../events/names.js';
+import { canonicalEvents, type EventName } from '../events/names.js';
 import type { CreateInstanceBody } from '../schemas/instance.js';
 import type { SetWebhookBody } from '../schemas/webhook.js';
 
@@ -39,7 +39,7 @@ export function webhookFromCreate(body: CreateInstanceBody): WebhookConfig | nul
     headers: { ...(nested.headers ?? body.webhookHeaders ?? {}) },
     byEvents: nested.byEvents ?? body.webhookByEvents ?? false,
     base64: nested.base64 ?? body.webhookBase64 ?? false,
-    events: [...(nested.events ?? body.webhookEvents ?? [])],
+    events: canonicalEvents(nested.events ?? body.webhookEvents ?? []),
     secret: nested.secret ?? null,
   };
 }
@@ -60,7 +60,7 @@ export function webhookFromSet(
     headers: { ...(body.headers ?? current?.headers ?? {}) },
     byEvents: body.byEvents ?? current?.byEvents ?? false,
     base64: body.base64 ?? current?.base64 ?? false,
-    events: body.events ? [...body.events] : [...(current?.events ?? [])],
+    events: body.events ? canonicalEvents(body.events) : [...(current?.events ?? [])],
     secret: cleared('secret') ? null : (body.secret ?? current?.secret ?? null),
   };
 }

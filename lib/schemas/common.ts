@@ -1,6 +1,6 @@
 // Schema fragments shared by more than one route. Plain data, `as const` so that
 // request types can be derived from them with json-schema-to-ts.
-import { EVENT_LIST } from '../events/names.js';
+import { ACCEPTED_EVENT_LIST } from '../events/names.js';
 import { PROXY_PROTOCOL_NAMES } from '../instance-config/proxy.js';
 
 // Limits below match the columns values are stored in (migrations/): PostgreSQL
@@ -37,7 +37,7 @@ export const events = {
   type: 'array',
   items: {
     type: 'string',
-    enum: EVENT_LIST,
+    enum: ACCEPTED_EVENT_LIST,
     'x-rule': 'must be an event name such as MESSAGES_UPSERT or CONNECTION_UPDATE',
   },
 } as const;

@@ -3,6 +3,15 @@
 import type { WhatsAppConfig } from '../config.js';
 import type { ConnectionPatch, ConnectionStatus } from '../db/instances.js';
 import type { EventMessage } from '../events/payloads.js';
+import type {
+  EphemeralExpiration,
+  GroupInfo,
+  GroupMetadataJson,
+  GroupParticipant,
+  GroupParticipantAction,
+  GroupSetting,
+  ParticipantUpdateResult,
+} from '../groups/types.js';
 import type { MessageKey, MessageRecord, NumberCheck, SendRequest } from '../messages/types.js';
 import type { Presence } from '../messages/presence.js';
 import type { BusinessProfile, PrivacySettings, ProfileLookup } from '../profile/types.js';
@@ -70,6 +79,21 @@ export interface CommandResults {
   'chat-archive': { archived: boolean };
   'chat-unread': { unread: true };
   'chat-label': { labeled: boolean };
+  'group-create': GroupMetadataJson;
+  'group-info': GroupInfo;
+  'group-fetch-all': GroupInfo[];
+  'group-participants': GroupParticipant[];
+  'group-subject': { updated: true };
+  'group-description': { updated: true };
+  'group-picture': { updated: true };
+  'group-invite-code': { code: string };
+  'group-invite-info': GroupMetadataJson;
+  'group-accept-invite': { groupJid: string | null };
+  'group-revoke-invite': { code: string | null };
+  'group-update-participants': ParticipantUpdateResult[];
+  'group-setting': { updated: true };
+  'group-ephemeral': { updated: true };
+  'group-leave': { updated: true };
 }
 
 export type WorkerCommand =
@@ -100,7 +124,22 @@ export type WorkerCommand =
   | { kind: 'download-media'; key: MessageKey; message: Record<string, unknown> }
   | { kind: 'chat-archive'; jid: string; lastMessage: LastMessage; archive: boolean }
   | { kind: 'chat-unread'; jid: string; lastMessage: LastMessage }
-  | { kind: 'chat-label'; jid: string; labelId: string; action: 'add' | 'remove' };
+  | { kind: 'chat-label'; jid: string; labelId: string; action: 'add' | 'remove' }
+  | { kind: 'group-create'; subject: string; participants: string[]; description?: string; promoteParticipants?: boolean }
+  | { kind: 'group-info'; groupJid: string }
+  | { kind: 'group-fetch-all'; participants: boolean }
+  | { kind: 'group-participants'; groupJid: string }
+  | { kind: 'group-subject'; groupJid: string; subject: string }
+  | { kind: 'group-description'; groupJid: string; description: string }
+  | { kind: 'group-picture'; groupJid: string; image: Uint8Array }
+  | { kind: 'group-invite-code'; groupJid: string }
+  | { kind: 'group-invite-info'; code: string }
+  | { kind: 'group-accept-invite'; code: string }
+  | { kind: 'group-revoke-invite'; groupJid: string }
+  | { kind: 'group-update-participants'; groupJid: string; action: GroupParticipantAction; participants: string[] }
+  | { kind: 'group-setting'; groupJid: string; action: GroupSetting }
+  | { kind: 'group-ephemeral'; groupJid: string; expiration: EphemeralExpiration }
+  | { kind: 'group-leave'; groupJid: string };
 
 export type CommandKind = WorkerCommand['kind'];
 export type CommandOf<K extends CommandKind> = Extract<WorkerCommand, { kind: K }>;

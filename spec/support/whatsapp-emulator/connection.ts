@@ -13,6 +13,7 @@ import type { WebSocket } from 'ws';
 import { AppState } from './app-state.js';
 import { S_WHATSAPP_NET, type Account, type Companion, type Registration } from './account.js';
 import { uintBE, verify } from './crypto.js';
+import { GroupError, type GroupDirectory } from './group.js';
 import type { Peer } from './phone.js';
 import { FrameReader, frame, NoiseResponder, type Transport } from './noise.js';
 
@@ -51,6 +52,7 @@ export interface ServerState {
   appStateChanged(account: Account, name: string, version: number, from?: Connection): void;
   /** An account uploaded a new profile picture (JPEG bytes). */
   profilePictureSet(account: Account, jpeg: Buffer): void;
+  readonly groups: GroupDirectory;
 }
 
 export interface StanzaLogEntry {
@@ -320,7 +322,10 @@ export class Connection {
         break;
       case 'w:sync:app:state':
         return this.onAppState(node, child);
+      case 'w:g2':
+        return this.onGroupIq(node);
       case 'w:profile:picture':
+        if (attrs.type === 'set' && attrs.target?.endsWith('@g.us')) return this.onSetGroupPicture(node, child);
         if (attrs.type === 'set') return this.onSetProfilePicture(node, child);
         if (child?.tag === 'picture') return this.onProfilePicture(node, child);
         break;
@@ -475,6 +480,33 @@ export class Connection {
     this.reply(node, [{ tag: 'business_profile', attrs: { v: '244' }, content: profiles }]);
   }
 
+  /** A w:g2 IQ: what the group directory answers, or its error as WhatsApp words it. */
+  private onGroupIq(node: BinaryNode): void {
+    if (!this.account) return this.reply(node, [{ tag: 'error', attrs: { code: '401', text: 'not-authorized' } }], { type: 'error' });
+    try {
+      this.reply(node, this.state.groups.iq(this.account, node));
+    } catch (error) {
+      if (!(error instanceof GroupError)) throw error;
+      this.reply(node, [{ tag: 'error', attrs: { code: String(error.code), text: error.text } }], { type: 'error' });
+    }
+  }
+
+  /** A group's picture: set (JPEG only) or removed by a member allowed to edit the group's info. */
+  private onSetGroupPicture(node: BinaryNode, picture: BinaryNode | undefined): void {
+    const group = this.state.groups.get(node.attrs.target);
+    if (!this.account) return this.badRequest(node);
+    if (!group) return this.reply(node, [{ tag: 'error', attrs: { code: '404', text: 'item-not-found' } }], { type: 'error' });
+    const image = picture ? bytes(picture) : null;
+    if (image && (image.length < 3 || image[0] !== 0xff || image[1] !== 0xd8)) return this.badRequest(node);
+    try {
+      const id = this.state.groups.setPicture(this.account, group, image);
+      this.reply(node, image ? [{ tag: 'picture', attrs: { id } }] : undefined);
+    } catch (error) {
+      if (!(error instanceof GroupError)) throw error;
+      this.reply(node, [{ tag: 'error', attrs: { code: String(error.code), text: error.text } }], { type: 'error' });
+    }
+  }
+
   /** Sets or (without a picture) removes the account's own profile picture. */
   private onSetProfilePicture(node: BinaryNode, picture: BinaryNode | undefined): void {
     const account = this.account;
@@ -524,10 +556,11 @@ export class Connection {
 
   /** A profile picture query: its URL, or 404 when there is none, 401 when its privacy keeps it from the asker. */
   private onProfilePicture(node: BinaryNode, picture: BinaryNode): void {
+    const group = node.attrs.target?.endsWith('@g.us') ? this.state.groups.get(node.attrs.target) : undefined;
     const target = accountOf(this.state, node.attrs.target);
-    const current = target?.profilePicture;
+    const current = group ? { ...group.picture, hidden: false } : target?.profilePicture;
     const error = (code: string, text: string) => this.reply(node, [{ tag: 'error', attrs: { code, text } }], { type: 'error' });
-    if (!target || !current) return error('404', 'item-not-found');
+    if (!(target || group) || !current?.id || !current.url) return error('404', 'item-not-found');
     if (current.hidden && target !== this.account) return error('401', 'not-authorized');
     const type = picture.attrs.type === 'preview' ? 'preview' : 'image';
     const directPath = new URL(current.url).pathname + new URL(current.url).search;

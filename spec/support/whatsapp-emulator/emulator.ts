@@ -22,6 +22,7 @@ import { Account, S_WHATSAPP_NET, type ProfilePicture } from './account.js';
 import type { AppStateView } from './app-state.js';
 import { Connection, type ChatState, type ReceivedMessage, type ServerState, type StanzaLogEntry } from './connection.js';
 import { generateKeyPair, sign, type KeyPair } from './crypto.js';
+import { GroupDirectory, type Group, type GroupRole } from './group.js';
 import { historyChunks, type PhoneHistory } from './history.js';
 import type { Bundle } from './phone.js';
 import { CA_CERT_PATH, MediaHost, type MediaKind, type MediaReference } from './media-host.js';
@@ -40,6 +41,24 @@ export interface EmulatorOptions {
   log?: boolean;
   /** Push an initial history sync after a first login, as the phone does (default true). */
   historySync?: boolean;
+}
+
+/** A group as the server holds it, for tests to read. */
+export interface GroupState {
+  jid: string;
+  subject: string;
+  subjectOwner: string;
+  description: string | null;
+  creator: string;
+  /** Phone numbers of the members, in the order they joined. */
+  members: string[];
+  admins: string[];
+  superadmin: string | null;
+  announce: boolean;
+  locked: boolean;
+  ephemeral: number;
+  inviteCode: string;
+  pictureUrl: string | null;
 }
 
 export interface SendOptions {
@@ -92,6 +111,7 @@ export class WaEmulator {
   private readonly serverStatic: KeyPair = generateKeyPair();
   private readonly root: KeyPair = generateKeyPair();
   private readonly certChain: Buffer;
+  private readonly groups: GroupDirectory;
 
   private constructor(
     private readonly wss: WebSocketServer,
@@ -99,6 +119,11 @@ export class WaEmulator {
     private readonly options: EmulatorOptions,
   ) {
     this.certChain = this.buildCertChain();
+    this.groups = new GroupDirectory({
+      accountOf: (jid) => this.accountOf(jid),
+      notify: (audience, group, actor, child) => this.notifyGroup(audience, group, actor, child),
+      servePicture: (jpeg) => (this.mediaHost ? this.mediaHost.serveFile(jpeg, 'image/jpeg') : `https://pps.whatsapp.net/g/${Date.now()}.jpg`),
+    });
     wss.on('connection', (ws) => {
       const connection = new Connection(this.state(), ws);
       this.connectionSet.add(connection);
@@ -296,6 +321,88 @@ export class WaEmulator {
     await this.phoneAppChange(phone, labeled ? { addChatLabel: { labelId } } : { removeChatLabel: { labelId } }, chatJid);
   }
 
+  /**
+   * `ownerPn`'s phone creates a group with these members (phone numbers; the
+   * client's account among them or not). Members' devices are notified.
+   */
+  createGroup(ownerPn: string, subject: string, memberPns: string[]): string {
+    const members = memberPns.map((pn) => this.addContact(pn));
+    return this.groups.create(this.addContact(ownerPn), subject, members).group.jid;
+  }
+
+  /** The group as the server holds it now. */
+  group(jid: string): GroupState {
+    const group = this.groups.get(jid);
+    if (!group) throw new Error(`no emulated group ${jid}`);
+    const withRole = (wanted: (role: GroupRole) => boolean) =>
+      [...group.members.entries()].filter(([, role]) => wanted(role)).map(([account]) => account.pn);
+    return {
+      jid: group.jid,
+      subject: group.subject,
+      subjectOwner: group.subjectOwner.pn,
+      description: group.description?.body ?? null,
+      creator: group.creator.pn,
+      members: withRole(() => true),
+      admins: withRole(Boolean),
+      superadmin: withRole((role) => role === 'superadmin')[0] ?? null,
+      announce: group.announce,
+      locked: group.locked,
+      ephemeral: group.ephemeral,
+      inviteCode: group.inviteCode,
+      pictureUrl: group.picture?.url ?? null,
+    };
+  }
+
+  /** Whether a group of that jid exists. */
+  hasGroup(jid: string): boolean {
+    return this.groups.get(jid) !== undefined;
+  }
+
+  /** A member's phone changes the group's subject. */
+  changeGroupSubject(byPn: string, groupJid: string, subject: string): void {
+    this.groups.setSubject(this.account(byPn), this.existingGroup(groupJid), subject);
+  }
+
+  /** A member's phone changes the group's description. */
+  changeGroupDescription(byPn: string, groupJid: string, description: string): void {
+    this.groups.setDescription(this.account(byPn), this.existingGroup(groupJid), description, undefined, undefined);
+  }
+
+  /** An admin's phone adds, removes, promotes or demotes members (phone numbers): WhatsApp's code per number. */
+  changeGroupParticipants(byPn: string, groupJid: string, action: 'add' | 'remove' | 'promote' | 'demote', pns: string[]): { pn: string; code: number }[] {
+    const jids = pns.map((pn) => `${pn}@s.whatsapp.net`);
+    return this.groups
+      .participants(this.account(byPn), this.existingGroup(groupJid), action, jids)
+      .map((result) => ({ pn: result.jid.split('@')[0], code: result.error ?? 200 }));
+  }
+
+  /** A member's phone leaves the group. */
+  leaveGroup(pn: string, groupJid: string): void {
+    this.groups.leave(this.account(pn), this.existingGroup(groupJid));
+  }
+
+  /** A member posts a message in the group: every other member's devices receive it under the sender's key. */
+  async sendGroupMessageToClient(fromPn: string, groupJid: string, message: proto.IMessage, type = 'text'): Promise<{ id: string }> {
+    const group = this.existingGroup(groupJid);
+    const from = this.account(fromPn);
+    if (!group.isMember(from)) throw new Error(`${fromPn} is not a member of ${groupJid}`);
+    const id = messageId();
+    for (const member of group.members.keys()) {
+      if (member !== from) await this.sendBroadcastToClient(from, member, group.jid, message, { id, type });
+    }
+    return { id };
+  }
+
+  async sendGroupTextToClient(fromPn: string, groupJid: string, text: string): Promise<{ id: string }> {
+    return this.sendGroupMessageToClient(fromPn, groupJid, { conversation: text });
+  }
+
+  async sendGroupMediaToClient(fromPn: string, groupJid: string, media: OutgoingMedia): Promise<{ id: string }> {
+    if (!this.mediaHost) throw new Error('the emulator runs without a media host');
+    const content = { ...this.mediaHost.seal(media.bytes, media.kind), mimetype: media.mimetype, ...(media.caption ? { caption: media.caption } : {}) };
+    return this.sendGroupMessageToClient(fromPn, groupJid, { [MEDIA_FIELD[media.kind]]: content }, 'media');
+  }
+
   /** Chat states (typing, recording, paused) a contact's phone was shown, oldest first. */
   chatStates(contactPn: string): ChatState[] {
     return this.chatStateLog.filter((state) => state.to === contactPn);
@@ -411,6 +518,39 @@ export class WaEmulator {
     for (const connection of this.connectionSet) connection.ws.terminate();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
     await this.mediaHost?.stop();
+  }
+
+  private existingGroup(jid: string): Group {
+    const group = this.groups.get(jid);
+    if (!group) throw new Error(`no emulated group ${jid}`);
+    return group;
+  }
+
+  private accountOf(jid: string | undefined): Account | undefined {
+    const [user, server] = (jid ?? '').split('@');
+    const bare = user?.split(':')[0] ?? '';
+    return server === 'lid' ? this.accountsByLid.get(bare) : server === 's.whatsapp.net' ? this.accountsByPn.get(bare) : undefined;
+  }
+
+  /** A w:gp2 notification to each live device of the audience, as the server pushes group changes. */
+  private notifyGroup(audience: Account[], group: Group, actor: Account, child: BinaryNode): void {
+    for (const connection of this.connectionSet) {
+      if (!connection.loggedIn || !connection.account || !audience.includes(connection.account)) continue;
+      connection.send({
+        tag: 'notification',
+        attrs: {
+          from: group.jid,
+          type: 'w:gp2',
+          id: String(randomInt(1_000_000_000, 9_999_999_999)),
+          t: String(Math.floor(Date.now() / 1000)),
+          participant: actor.pnJid,
+          participant_lid: actor.lidJid,
+          notify: actor.name,
+          addressing_mode: 'pn',
+        },
+        content: [child],
+      });
+    }
   }
 
   private buildCertChain(): Buffer {
@@ -613,8 +753,12 @@ export class WaEmulator {
         // The copy a client sends its own phone is bookkeeping, not a delivery.
         if (!message.message.deviceSentMessage || message.to !== message.from.split('@')[0]) this.received.push(message);
       },
-      // Groups are not emulated yet: a broadcast reaches those it was keyed to.
-      broadcastRecipients: (_to, _sender, keyed) => keyed,
+      // A group message reaches the group's members; a status post those it was keyed to.
+      broadcastRecipients: (to, _sender, keyed) => {
+        const group = to.endsWith('@g.us') ? this.groups.get(to) : undefined;
+        return group ? [...group.members.keys()] : to.endsWith('@g.us') ? [] : keyed;
+      },
+      groups: this.groups,
       unknownIq: (xmlns, child) => this.failedIqs.push({ xmlns, child }),
       pairingCodeRequested: (phone) => this.pairingCodeRequests.push({ phone }),
       callRejected: (rejection) => this.rejections.push(rejection),

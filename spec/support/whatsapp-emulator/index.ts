@@ -2,6 +2,7 @@ export { WaEmulator } from './emulator.js';
 export type { AppStateView, PhoneLabel } from './app-state.js';
 export type {
   EmulatorOptions,
+  GroupState,
   HistoryContact,
   HistoryConversation,
   HistoryMessage,
