@@ -13,13 +13,13 @@ import type { AddressInfo } from 'node:net';
 import { deflateSync } from 'node:zlib';
 import { WebSocketServer } from 'ws';
 import { Account, type ProfilePicture } from './account.js';
-import { Connection, type ChatState, type ReceivedMessage, type ServerState, type StanzaLogEntry } from './connection.js';
+import { Connection, type CallOffer, type ChatState, type ReceivedMessage, type SentReceipt, type ServerState, type StanzaLogEntry } from './connection.js';
 import { generateKeyPair, sign, type KeyPair } from './crypto.js';
 import { historyChunks, type PhoneHistory } from './history.js';
 import type { Bundle } from './phone.js';
 import { CA_CERT_PATH, MediaHost, type MediaKind, type MediaReference } from './media-host.js';
 
-export type { ReceivedMessage, StanzaLogEntry };
+export type { CallOffer, ReceivedMessage, SentReceipt, StanzaLogEntry };
 export type { HistoryContact, HistoryConversation, HistoryMessage, PhoneHistory } from './history.js';
 
 /** Control stanzas the server can end a session with (see the close-code table). */
@@ -71,6 +71,8 @@ export class WaEmulator {
   /** History chunks the phones sent their new devices, in order. */
   readonly historySyncs: { phone: string; deviceId: number; syncType: keyof typeof proto.HistorySync.HistorySyncType }[] = [];
   private readonly rejections: { callId: string; to: string }[] = [];
+  private readonly offers: CallOffer[] = [];
+  private readonly receiptLog: SentReceipt[] = [];
   private readonly received: ReceivedMessage[] = [];
   private readonly chatStateLog: ChatState[] = [];
   private readonly consumed = new Set<ReceivedMessage>();
@@ -365,6 +367,16 @@ export class WaEmulator {
     return [...this.rejections];
   }
 
+  /** Calls clients offered to a contact, oldest first; `endedAt` once the caller ended one. */
+  callOffers(contactPn: string): CallOffer[] {
+    return this.offers.filter((offer) => offer.to === contactPn).map((offer) => ({ ...offer }));
+  }
+
+  /** Receipts the account's clients sent for messages they received, oldest first. */
+  receiptsSent(phone: string): SentReceipt[] {
+    return this.receiptLog.filter((receipt) => receipt.from === phone);
+  }
+
   /** How the recipients' phones acknowledge messages: delays in ms, or 'never'. */
   receiptPolicy(policy: { delivery?: number | 'never'; read?: number | 'never' }): void {
     const value = (v: number | 'never' | undefined, current: number | null) => (v === undefined ? current : v === 'never' ? null : v);
@@ -563,6 +575,12 @@ export class WaEmulator {
       unknownIq: (xmlns, child) => this.failedIqs.push({ xmlns, child }),
       pairingCodeRequested: (phone) => this.pairingCodeRequests.push({ phone }),
       callRejected: (rejection) => this.rejections.push(rejection),
+      callOffered: (offer) => this.offers.push(offer),
+      callTerminated: (callId) => {
+        const offer = this.offers.find((o) => o.callId === callId && o.endedAt === null);
+        if (offer) offer.endedAt = Date.now();
+      },
+      receiptSent: (receipt) => this.receiptLog.push(receipt),
       chatState: (state) => this.chatStateLog.push(state),
       sendHistorySync: (account, deviceId) => this.sendHistorySync(account, deviceId),
       profilePictureSet: (account, jpeg) => {

@@ -1,5 +1,6 @@
 export { WaEmulator } from './emulator.js';
 export type {
+  CallOffer,
   EmulatorOptions,
   HistoryContact,
   HistoryConversation,
@@ -9,5 +10,6 @@ export type {
   PhoneHistory,
   ReceivedMessage,
   SendOptions,
+  SentReceipt,
   StanzaLogEntry,
 } from './emulator.js';
