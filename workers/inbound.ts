@@ -113,6 +113,8 @@ async function onUpsert(context: InboundContext, messages: WAMessage[], type: st
     if (!message.message || isProtocolOnly(message)) continue;
     const jid = message.key.remoteJid ?? '';
     if (settings.groupsIgnore && isJidGroup(jid)) continue;
+    // Contacts' status posts count only with readStatus on, as in Evolution, which ignores status@broadcast otherwise.
+    if (!settings.readStatus && isJidStatusBroadcast(jid) && !message.key.fromMe) continue;
     const record = messageRecord(message, context.instanceId);
     // Our own sends come back as an upsert; the send already stored and reported them.
     if (record.key.fromMe && context.sentIds.delete(record.key.id)) continue;

@@ -5,6 +5,7 @@ import { createAuth } from './auth.js';
 import { errorMiddleware } from './error-middleware.js';
 import { bodyReadFailed, guardBody, guardPathAndQuery } from './request-guard.js';
 import type { RouteDeps } from './route-deps.js';
+import { callRoutes } from './routes/call.js';
 import { chatRoutes } from './routes/chat.js';
 import { profileRoutes } from './routes/profile.js';
 import { chatwootRoutes } from './routes/chatwoot.js';
@@ -57,6 +58,7 @@ export function createApp(deps: AppDeps, logger: Logger): Koa {
     messageRoutes(routeDeps),
     chatRoutes(routeDeps),
     profileRoutes(routeDeps),
+    callRoutes(routeDeps),
   ];
   for (const router of routers) app.use(router.routes()).use(router.allowedMethods());
   return app;
