@@ -4,6 +4,7 @@ import * as brokerNames from './20261201000001_broker_names.js';
 import * as chatwootLinks from './20261210000001_chatwoot_links.js';
 import * as chatwootReplies from './20261215000001_chatwoot_replies.js';
 import * as chatwootLinksOwned from './20261215000002_chatwoot_links_owned.js';
+import * as messageUpdates from './20261220000001_message_updates.js';
 
 // Every migration, in order. Listed explicitly so the same code runs from
 // TypeScript sources and from the compiled dist/ without file globbing.
@@ -13,4 +14,5 @@ export const migrations: ReadonlyArray<readonly [string, Knex.Migration]> = [
   ['20261210000001_chatwoot_links', chatwootLinks],
   ['20261215000001_chatwoot_replies', chatwootReplies],
   ['20261215000002_chatwoot_links_owned', chatwootLinksOwned],
+  ['20261220000001_message_updates', messageUpdates],
 ];

@@ -28,6 +28,7 @@ describe('status posts, status reading and call offers through the emulator', fu
   let api: Api;
   let files: FileServer;
   let receiver: WebhookReceiver;
+  let instanceId: string;
 
   before(async () => {
     wa = await WaEmulator.start();
@@ -35,7 +36,7 @@ describe('status posts, status reading and call offers through the emulator', fu
     receiver = await WebhookReceiver.start();
     gateway = await GatewayProcess.start({ env: emulatorEnv(wa) });
     api = gateway.api();
-    await createPaired(api, wa, 'stories', OWNER, { webhook: { url: `${receiver.url}/stories`, events: ['MESSAGES_UPSERT'] } });
+    ({ instanceId } = await createPaired(api, wa, 'stories', OWNER, { webhook: { url: `${receiver.url}/stories`, events: ['MESSAGES_UPSERT'] } }));
     wa.addContact(ALICE, 'Alice Able');
     wa.addContact(BOB, 'Bob Baker');
     wa.addContact(CAROL, 'Carol Cole');
@@ -210,6 +211,84 @@ describe('status posts, status reading and call offers through the emulator', fu
         expect(res.status, String(callDuration)).to.equal(400);
       }
       expect(wa.callOffers(BOB)).to.deep.equal([]);
+    });
+  });
+
+  describe('POST /chat/findStatusMessage', () => {
+    type Row = { id: string; keyId: string; remoteJid: string; fromMe: boolean; participant: string | null; status: string; messageId: string; instanceId: string };
+    const find = async (body: Record<string, unknown>): Promise<Row[]> => {
+      const res = await api.post('/chat/findStatusMessage/stories', body);
+      expect(res.status, JSON.stringify(res.body)).to.equal(200);
+      return res.body as Row[];
+    };
+    let textId = '';
+
+    afterEach(() => wa.receiptPolicy({ delivery: 50, read: 'never' }));
+
+    it('keeps the delivery and read receipts of a sent text, in the order they came', async () => {
+      wa.receiptPolicy({ delivery: 50, read: 300 });
+      const sent = await api.post('/message/sendText/stories', { number: BOB, text: 'did you see the status?' });
+      expect(sent.status, JSON.stringify(sent.body)).to.equal(201);
+      textId = sent.body.key.id;
+      await eventually(async () => (await find({ where: { id: textId } })).some((row) => row.status === 'READ'), 5_000, 'the read receipt kept');
+      const rows = await find({ where: { id: textId } });
+      expect(rows.map((row) => row.status)).to.deep.equal(['DELIVERY_ACK', 'READ']);
+      const [stored] = (await api.post('/chat/findMessages/stories', { where: { key: { id: textId } } })).body.messages.records;
+      for (const row of rows) {
+        expect(row).to.deep.include({ keyId: textId, remoteJid: jid(BOB), fromMe: true, participant: null, messageId: stored.id, instanceId });
+      }
+      expect(Number(rows[1].id)).to.be.greaterThan(Number(rows[0].id));
+    });
+
+    it('filters by remoteJid (a number too), status and _id, and pages with offset and page', async () => {
+      const second = await api.post('/message/sendText/stories', { number: BOB, text: 'one more' });
+      await eventually(async () => (await find({ where: { id: second.body.key.id } })).length === 1, 5_000, 'the second delivery');
+      const bob = await find({ where: { remoteJid: BOB } });
+      expect(bob.map((row) => [row.keyId, row.status])).to.deep.equal([
+        [textId, 'DELIVERY_ACK'],
+        [textId, 'READ'],
+        [second.body.key.id, 'DELIVERY_ACK'],
+      ]);
+      expect(await find({ where: { remoteJid: jid(BOB) } })).to.deep.equal(bob);
+      expect((await find({ where: { remoteJid: BOB, status: 'READ' } })).map((row) => row.keyId)).to.deep.equal([textId]);
+      expect(await find({ where: { _id: bob[1].id } })).to.deep.equal([bob[1]]);
+      expect(await find({ where: { _id: 'not-a-row' } })).to.deep.equal([]);
+      expect(await find({ where: { remoteJid: BOB }, offset: 2, page: 2 })).to.deep.equal([bob[2]]);
+      expect(await find({ where: { remoteJid: BOB }, offset: 2 })).to.deep.equal(bob.slice(0, 2));
+      expect(await find({ where: { remoteJid: CAROL } })).to.deep.equal([]);
+    });
+
+    it('an edit and a delete for everyone join the history of the message', async () => {
+      const key = { remoteJid: jid(BOB), fromMe: true, id: textId };
+      const edited = await api.post('/chat/updateMessage/stories', { key, text: 'did you see my status?' });
+      expect(edited.status, JSON.stringify(edited.body)).to.equal(200);
+      const deleted = await api.request('DELETE', '/chat/deleteMessageForEveryone/stories', key);
+      expect(deleted.status, JSON.stringify(deleted.body)).to.equal(201);
+      await eventually(async () => (await find({ where: { id: textId } })).length === 4, 5_000, 'four changes');
+      expect((await find({ where: { id: textId } })).map((row) => row.status)).to.deep.equal(['DELIVERY_ACK', 'READ', 'EDITED', 'DELETED']);
+    });
+
+    it('refuses a status WhatsApp does not have and a page size over 1000', async () => {
+      const wrong = await api.post('/chat/findStatusMessage/stories', { where: { status: 'SEEN' } });
+      expect(wrong.status).to.equal(400);
+      const big = await api.post('/chat/findStatusMessage/stories', { offset: 1001 });
+      expect(big.status).to.equal(400);
+    });
+  });
+
+  describe('GET /chat/findChatByRemoteJid', () => {
+    it('answers the stored chat, null for an unknown one, 400 without remoteJid', async () => {
+      const found = await api.get(`/chat/findChatByRemoteJid/stories?remoteJid=${encodeURIComponent(jid(BOB))}`);
+      expect(found.status, JSON.stringify(found.body)).to.equal(200);
+      expect(found.body).to.deep.include({ id: jid(BOB), remoteJid: jid(BOB), instanceId, unreadMessages: 0 });
+      const byNumber = await api.get(`/chat/findChatByRemoteJid/stories?remoteJid=${BOB}`);
+      expect(byNumber.body.remoteJid).to.equal(jid(BOB));
+      const unknown = await api.get(`/chat/findChatByRemoteJid/stories?remoteJid=${NOT_ON_WHATSAPP}`);
+      expect(unknown.status).to.equal(200);
+      expect(unknown.body).to.equal(null);
+      const missing = await api.get('/chat/findChatByRemoteJid/stories');
+      expect(missing.status).to.equal(400);
+      expect(missing.body.response.message).to.deep.equal(['remoteJid is required']);
     });
   });
 });

@@ -164,13 +164,20 @@ export class Outbound {
 
   async deleteForEveryone(key: MessageKey): Promise<MessageRecord | null> {
     const sent = await this.context.socket().sendMessage(key.remoteJid, { delete: key });
+    this.historyOnly(key, 'DELETED');
     return sent ? messageRecord(sent, this.context.instanceId) : null;
   }
 
   async edit(key: MessageKey, text: string): Promise<MessageRecord | null> {
     if (!key.fromMe) throw new CommandError('invalid', 'Only messages sent by this instance can be edited');
     const sent = await this.context.socket().sendMessage(key.remoteJid, { text, edit: key });
+    this.historyOnly(key, 'EDITED');
     return sent ? messageRecord(sent, this.context.instanceId) : null;
+  }
+
+  /** A change kept in the message's status history (findStatusMessage), its own status left as it is. */
+  private historyOnly(key: MessageKey, status: 'DELETED' | 'EDITED'): void {
+    this.context.store.record({ kind: 'message-status', key, status, historyOnly: true });
   }
 
   async profilePicture(number: string): Promise<{ wuid: string; profilePictureUrl: string | null }> {

@@ -6,6 +6,7 @@ import { configTables } from './config-tables.js';
 import { ContactRepository } from './contacts.js';
 import { EventIntegrationRepository } from './event-integrations.js';
 import { InstanceRepository } from './instances.js';
+import { MessageUpdateRepository } from './message-updates.js';
 import { MessageRepository } from './messages.js';
 
 export function repositories(db: Knex) {
@@ -14,6 +15,7 @@ export function repositories(db: Knex) {
     ...configTables(db),
     eventIntegrations: new EventIntegrationRepository(db),
     messages: new MessageRepository(db),
+    messageUpdates: new MessageUpdateRepository(db),
     contacts: new ContactRepository(db),
     chats: new ChatRepository(db),
     chatwootLinks: new ChatwootLinkRepository(db),
