@@ -111,6 +111,23 @@ describe('status posts, status reading and call offers through the emulator', fu
       expect(sha256(wa.downloadReceivedMedia(voice))).to.equal(sha256(ogg));
     });
 
+    it('takes the media as a multipart file too', async () => {
+      const png = await QRCode.toBuffer('a form upload');
+      const form = new FormData();
+      form.set('type', 'image');
+      form.set('caption', 'from a form');
+      form.append('statusJidList', ALICE);
+      form.append('statusJidList', BOB);
+      form.set('file', new Blob([png], { type: 'image/png' }), 'upload.png');
+      const response = await fetch(`${api.baseUrl}/message/sendStatus/stories`, { method: 'POST', headers: { apikey: api.key }, body: form });
+      expect(response.status, await response.clone().text()).to.equal(201);
+      for (const contact of [ALICE, BOB]) {
+        const received = await wa.nextMessage(contact, 10_000, STATUS);
+        expect(received.message.imageMessage?.caption).to.equal('from a form');
+        expect(sha256(wa.downloadReceivedMedia(received))).to.equal(sha256(png));
+      }
+    });
+
     it('allContacts reaches every stored contact, in batches of ten under one id', async () => {
       for (const friend of FRIENDS) {
         wa.addContact(friend, `Friend ${friend.slice(-2)}`);
@@ -226,7 +243,7 @@ describe('status posts, status reading and call offers through the emulator', fu
     afterEach(() => wa.receiptPolicy({ delivery: 50, read: 'never' }));
 
     it('keeps the delivery and read receipts of a sent text, in the order they came', async () => {
-      wa.receiptPolicy({ delivery: 50, read: 300 });
+      wa.receiptPolicy({ delivery: 50, read: 600 });
       const sent = await api.post('/message/sendText/stories', { number: BOB, text: 'did you see the status?' });
       expect(sent.status, JSON.stringify(sent.body)).to.equal(201);
       textId = sent.body.key.id;
