@@ -240,7 +240,7 @@ describe('status posts, status reading and call offers through the emulator', fu
     };
     let textId = '';
 
-    afterEach(() => wa.receiptPolicy({ delivery: 50, read: 'never' }));
+    afterEach(() => wa.receiptPolicy({ delivery: 50, read: 'never', played: 'never' }));
 
     it('keeps the delivery and read receipts of a sent text, in the order they came', async () => {
       wa.receiptPolicy({ delivery: 50, read: 600 });
@@ -283,6 +283,17 @@ describe('status posts, status reading and call offers through the emulator', fu
       expect(deleted.status, JSON.stringify(deleted.body)).to.equal(201);
       await eventually(async () => (await find({ where: { id: textId } })).length === 4, 5_000, 'four changes');
       expect((await find({ where: { id: textId } })).map((row) => row.status)).to.deep.equal(['DELIVERY_ACK', 'READ', 'EDITED', 'DELETED']);
+    });
+
+    it('a voice note goes on to PLAYED once the contact listened to it', async () => {
+      wa.receiptPolicy({ delivery: 50, read: 300, played: 600 });
+      const ogg = Buffer.concat([Buffer.from('OggS'), randomBytes(1500)]);
+      const sent = await api.post('/message/sendWhatsAppAudio/stories', { number: CAROL, audio: ogg.toString('base64') });
+      expect(sent.status, JSON.stringify(sent.body)).to.equal(201);
+      const id = sent.body.key.id;
+      await eventually(async () => (await find({ where: { id } })).some((row) => row.status === 'PLAYED'), 5_000, 'the played receipt kept');
+      expect((await find({ where: { id } })).map((row) => row.status)).to.deep.equal(['DELIVERY_ACK', 'READ', 'PLAYED']);
+      expect((await find({ where: { remoteJid: CAROL, status: 'PLAYED' } })).map((row) => row.keyId)).to.deep.equal([id]);
     });
 
     it('refuses a status WhatsApp does not have and a page size over 1000', async () => {

@@ -25,7 +25,7 @@ export interface ServerState {
   readonly media: { hostname: string; auth: string } | null;
   readonly historySync: boolean;
   /** Delays of the receipts a recipient's phone sends back; null: never. */
-  receiptDelays(): { delivery: number | null; read: number | null };
+  receiptDelays(): { delivery: number | null; read: number | null; played: number | null };
   log(line: string): void;
   record(entry: StanzaLogEntry): void;
   /** A contact's phone decrypted a message a client sent. */
@@ -657,6 +657,7 @@ export class Connection {
     // Each <to> carries a pairwise message: the whole message in a chat, the
     // sender key's distribution in a group or status broadcast.
     const keyed: Account[] = [];
+    let voiceNote = false;
     for (const participant of getBinaryNodeChildren(getBinaryNodeChild(node, 'participants'), 'to')) {
       const account = accountOf(this.state, participant.attrs.jid);
       const device = jidDecode(participant.attrs.jid)?.device ?? 0;
@@ -664,6 +665,7 @@ export class Connection {
       const enc = getBinaryNodeChild(participant, 'enc');
       try {
         const message = await account.phone.decrypt(me, enc?.attrs.type ?? 'msg', bytes(enc));
+        if (message.audioMessage?.ptt) voiceNote = true;
         const distribution = message.senderKeyDistributionMessage;
         if (distribution?.axolotlSenderKeyDistributionMessage && distribution.groupId === attrs.to) {
           await account.phone.processSenderKeyDistribution(attrs.to, me, distribution.axolotlSenderKeyDistributionMessage);
@@ -681,9 +683,11 @@ export class Connection {
     }
     const recipient = accountOf(this.state, attrs.to);
     if (!recipient || recipient === this.account) return;
-    const { delivery, read } = this.state.receiptDelays();
+    const { delivery, read, played } = this.state.receiptDelays();
     if (delivery !== null) setTimeout(() => this.send({ tag: 'receipt', attrs: { from: attrs.to, id: attrs.id, t } }), delivery);
     if (read !== null) setTimeout(() => this.send({ tag: 'receipt', attrs: { from: attrs.to, id: attrs.id, type: 'read', t } }), read);
+    // A voice note is also played, once listened to.
+    if (played !== null && voiceNote) setTimeout(() => this.send({ tag: 'receipt', attrs: { from: attrs.to, id: attrs.id, type: 'played', t } }), played);
   }
 
   /**

@@ -80,7 +80,7 @@ export class WaEmulator {
   private readonly accountsByLid = new Map<string, Account>();
   private readonly pendingRefs = new Map<string, Connection>();
   private readonly connectionSet = new Set<Connection>();
-  private delays: { delivery: number | null; read: number | null } = { delivery: 50, read: null };
+  private delays: { delivery: number | null; read: number | null; played: number | null } = { delivery: 50, read: null, played: null };
   private readonly serverStatic: KeyPair = generateKeyPair();
   private readonly root: KeyPair = generateKeyPair();
   private readonly certChain: Buffer;
@@ -377,10 +377,14 @@ export class WaEmulator {
     return this.receiptLog.filter((receipt) => receipt.from === phone);
   }
 
-  /** How the recipients' phones acknowledge messages: delays in ms, or 'never'. */
-  receiptPolicy(policy: { delivery?: number | 'never'; read?: number | 'never' }): void {
+  /** How the recipients' phones acknowledge messages: delays in ms, or 'never'; `played` for voice notes only. */
+  receiptPolicy(policy: { delivery?: number | 'never'; read?: number | 'never'; played?: number | 'never' }): void {
     const value = (v: number | 'never' | undefined, current: number | null) => (v === undefined ? current : v === 'never' ? null : v);
-    this.delays = { delivery: value(policy.delivery, this.delays.delivery), read: value(policy.read, this.delays.read) };
+    this.delays = {
+      delivery: value(policy.delivery, this.delays.delivery),
+      read: value(policy.read, this.delays.read),
+      played: value(policy.played, this.delays.played),
+    };
   }
 
   async waitFor(match: (entry: StanzaLogEntry) => boolean, timeoutMs = 10_000): Promise<StanzaLogEntry> {
