@@ -4,6 +4,7 @@ import {
   isJidGroup,
   isJidStatusBroadcast,
   normalizeMessageContent,
+  proto,
   toNumber,
   type WAMessage,
   type WASocket,
@@ -120,9 +121,16 @@ async function onUpsert(context: InboundContext, messages: WAMessage[], type: st
     if (!message.message || isProtocolOnly(message)) continue;
     const jid = message.key.remoteJid ?? '';
     if (settings.groupsIgnore && isJidGroup(jid)) continue;
+    // Contacts' status posts count only with readStatus on, as in Evolution, which ignores status@broadcast otherwise.
+    if (!settings.readStatus && isJidStatusBroadcast(jid) && !message.key.fromMe) continue;
     const record = messageRecord(message, context.instanceId);
     // Our own sends come back as an upsert; the send already stored and reported them.
-    if (record.key.fromMe && context.sentIds.delete(record.key.id)) continue;
+    if (record.key.fromMe && context.sentIds.delete(record.key.id)) {
+      // A receipt that came while Baileys held its events back is merged into
+      // this echo instead of coming as messages.update: report it as one.
+      if ((message.status ?? 0) > proto.WebMessageInfo.Status.SERVER_ACK) await onUpdate(context, [{ key: message.key, update: { status: message.status } }]);
+      continue;
+    }
     context.store.record({ kind: 'messages-upsert', records: [record] });
     context.store.record({ kind: 'chats-upsert', chats: [{ remoteJid: jid, lastMessageTimestamp: record.messageTimestamp }] });
     if (!record.key.fromMe && message.pushName && !isJidGroup(jid)) {
@@ -149,18 +157,23 @@ async function onUpdate(context: InboundContext, updates: { key: WAMessage['key'
       participant: key.participant ?? null,
       instanceId: context.instanceId,
     };
+    const history = (status: string, historyOnly = false) => {
+      if (!key.id || !key.remoteJid) return;
+      const stored = { id: key.id, remoteJid: key.remoteJid, fromMe: Boolean(key.fromMe), ...(key.participant ? { participant: key.participant } : {}) };
+      context.store.record({ kind: 'message-status', key: stored, status, ...(historyOnly ? { historyOnly } : {}) });
+    };
     if (update.status !== undefined && update.status !== null) {
       const status = statusName(update.status);
-      if (key.id && key.remoteJid) {
-        context.store.record({ kind: 'message-status', key: { id: key.id, remoteJid: key.remoteJid, fromMe: Boolean(key.fromMe) }, status });
-      }
+      history(status);
       context.emit('MESSAGES_UPDATE', { ...base, messageId: key.id, status });
       if (key.fromMe && context.sentByApi.has(key.id)) context.emit('SEND_MESSAGE_UPDATE', { ...base, messageId: key.id, status });
     }
     if ('message' in update && update.message === null) {
       // Deleted for everyone by its sender.
+      history('DELETED', true);
       context.emit('MESSAGES_DELETE', { ...base, id: key.id });
     } else if (update.message) {
+      history('EDITED', true);
       const edited = normalizeMessageContent(update.message);
       context.emit('MESSAGES_EDITED', { ...base, message: edited ?? update.message, messageTimestamp: toNumber(update.messageTimestamp ?? 0) });
     }

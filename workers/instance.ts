@@ -46,6 +46,8 @@ const handlers: CommandHandlers = {
   'reload-settings': () => session.reloadSettings(),
   'reload-proxy': () => session.reloadProxy(),
   send: (command) => session.outbound.send(command.request),
+  'send-status': (command) => session.outbound.sendStatus(command.request),
+  'offer-call': (command) => session.outbound.offerCall(command.number, command.isVideo, command.callDuration),
   'check-numbers': (command) => session.outbound.checkNumbers(command.numbers),
   'mark-read': async (command) => {
     await session.outbound.markRead(command.keys);

@@ -1,7 +1,16 @@
-import { downloadMediaMessage, generateWAMessageFromContent, prepareWAMessageMedia, proto, type WAMessage, type WASocket } from '@whiskeysockets/baileys';
+import {
+  downloadMediaMessage,
+  generateWAMessage,
+  generateWAMessageFromContent,
+  prepareWAMessageMedia,
+  proto,
+  type WAMessage,
+  type WASocket,
+} from '@whiskeysockets/baileys';
 import type { Emit } from '../lib/events/payloads.js';
 import type { Logger } from '../lib/logger.js';
-import type { MessageKey, MessageRecord, NumberCheck, SendContent, SendOptions, SendRequest } from '../lib/messages/types.js';
+import type { CallOfferResult, MessageKey, MessageRecord, NumberCheck, SendContent, SendOptions, SendRequest, StatusRequest } from '../lib/messages/types.js';
+import { offerCall } from './call-offer.js';
 import type { Presence } from '../lib/messages/presence.js';
 import { CommandError } from './command-error.js';
 import { mentionList } from '../lib/messages/mentions.js';
@@ -18,6 +27,9 @@ const NUMBER_CHECK_TTL_MS = 10 * 60_000;
 const SENT_IDS_KEPT = 5_000;
 /** WhatsApp lets a chat state lapse after about 25 s: a longer one is sent again this often. */
 const CHAT_STATE_REFRESH_MS = 20_000;
+const STATUS_JID = 'status@broadcast';
+/** Audience members per status stanza, as Evolution sends them: later batches repeat the first one's id. */
+const STATUS_BATCH = 10;
 
 export interface OutboundContext {
   /** The open socket, or a CommandError('not-connected'). */
@@ -57,12 +69,48 @@ export class Outbound {
     const sent =
       content.type === 'buttons' ? await this.relayButtons(socket, jid, content, request.options) : await this.sendContent(socket, jid, content, request);
     if (!sent) throw new CommandError('whatsapp-error', `WhatsApp did not accept the message to ${jid}`);
+    return this.sentThrough(sent, request.content, jid);
+  }
+
+  /**
+   * Posts a status to its audience through status@broadcast, in batches of
+   * STATUS_BATCH recipients under one message id; the media is uploaded once.
+   */
+  async sendStatus(request: StatusRequest): Promise<MessageRecord> {
+    const socket = this.context.socket();
+    const { backgroundColor, font } = request;
+    const message = await generateWAMessage(STATUS_JID, baileysContent(request.content), {
+      userJid: socket.user?.id ?? '',
+      upload: socket.waUploadToServer,
+      logger: this.context.logger,
+      ...(backgroundColor ? { backgroundColor } : {}),
+      ...(font !== undefined ? { font } : {}),
+    });
+    const messageId = message.key.id ?? '';
+    for (let start = 0; start < request.recipients.length; start += STATUS_BATCH) {
+      const statusJidList = request.recipients.slice(start, start + STATUS_BATCH);
+      await socket.relayMessage(STATUS_JID, message.message ?? {}, { messageId, statusJidList });
+    }
+    return this.sentThrough(message, request.content, null);
+  }
+
+  /** A call offer that rings the contact's devices and is ended after `callDuration` seconds (no media). */
+  async offerCall(number: string, isVideo: boolean, callDuration: number): Promise<CallOfferResult> {
+    const socket = this.context.socket();
+    const jid = await this.recipient(socket, number);
+    const id = await offerCall(socket, jid, isVideo, callDuration * 1000, this.context.logger);
+    await this.context.keysDurable();
+    return { id, jid, isVideo, callDuration };
+  }
+
+  /** Stores and reports a message sent through the API; `chat` (null for a status) gets it as its last message. */
+  private async sentThrough(sent: WAMessage, content: SendContent, chat: string | null): Promise<MessageRecord> {
     this.remember(sent.key.id ?? '');
     this.context.sentByApi.add(sent.key.id);
     const record = messageRecord(sent, this.context.instanceId);
     this.context.store.record({ kind: 'messages-upsert', records: [record] });
-    this.context.store.record({ kind: 'chats-upsert', chats: [{ remoteJid: jid, lastMessageTimestamp: record.messageTimestamp }] });
-    this.context.emit('SEND_MESSAGE', this.withBytes(record, request));
+    if (chat) this.context.store.record({ kind: 'chats-upsert', chats: [{ remoteJid: chat, lastMessageTimestamp: record.messageTimestamp }] });
+    this.context.emit('SEND_MESSAGE', this.withBytes(record, content));
     // Answered once the session state this message advanced is durable, so an
     // acknowledged send is never re-encrypted from an older state after a crash.
     await this.context.keysDurable();
@@ -90,8 +138,7 @@ export class Outbound {
   }
 
   /** The event carries the bytes the worker was given, so nothing is downloaded back. */
-  private withBytes(record: MessageRecord, request: SendRequest): MessageRecord {
-    const { content } = request;
+  private withBytes(record: MessageRecord, content: SendContent): MessageRecord {
     if (!('data' in content) || !this.context.wantsBase64()) return record;
     return { ...record, message: { ...record.message, base64: Buffer.from(content.data).toString('base64') } };
   }
@@ -117,13 +164,20 @@ export class Outbound {
 
   async deleteForEveryone(key: MessageKey): Promise<MessageRecord | null> {
     const sent = await this.context.socket().sendMessage(key.remoteJid, { delete: key });
+    this.historyOnly(key, 'DELETED');
     return sent ? messageRecord(sent, this.context.instanceId) : null;
   }
 
   async edit(key: MessageKey, text: string): Promise<MessageRecord | null> {
     if (!key.fromMe) throw new CommandError('invalid', 'Only messages sent by this instance can be edited');
     const sent = await this.context.socket().sendMessage(key.remoteJid, { text, edit: key });
+    this.historyOnly(key, 'EDITED');
     return sent ? messageRecord(sent, this.context.instanceId) : null;
+  }
+
+  /** A change kept in the message's status history (findStatusMessage), its own status left as it is. */
+  private historyOnly(key: MessageKey, status: 'DELETED' | 'EDITED'): void {
+    this.context.store.record({ kind: 'message-status', key, status, historyOnly: true });
   }
 
   async profilePicture(number: string): Promise<{ wuid: string; profilePictureUrl: string | null }> {

@@ -7,6 +7,7 @@ import { ContactRepository } from './contacts.js';
 import { EventIntegrationRepository } from './event-integrations.js';
 import { InstanceRepository } from './instances.js';
 import { LabelRepository } from './labels.js';
+import { MessageUpdateRepository } from './message-updates.js';
 import { MessageRepository } from './messages.js';
 
 export function repositories(db: Knex) {
@@ -15,6 +16,7 @@ export function repositories(db: Knex) {
     ...configTables(db),
     eventIntegrations: new EventIntegrationRepository(db),
     messages: new MessageRepository(db),
+    messageUpdates: new MessageUpdateRepository(db),
     contacts: new ContactRepository(db),
     chats: new ChatRepository(db),
     labels: new LabelRepository(db),

@@ -6,6 +6,7 @@ import { errorMiddleware } from './error-middleware.js';
 import { bodyReadFailed, guardBody, guardPathAndQuery } from './request-guard.js';
 import type { RouteDeps } from './route-deps.js';
 import { appStateRoutes } from './routes/app-state.js';
+import { callRoutes } from './routes/call.js';
 import { chatRoutes } from './routes/chat.js';
 import { profileRoutes } from './routes/profile.js';
 import { groupRoutes } from './routes/group.js';
@@ -61,6 +62,7 @@ export function createApp(deps: AppDeps, logger: Logger): Koa {
     profileRoutes(routeDeps),
     ...appStateRoutes(routeDeps),
     groupRoutes(routeDeps),
+    callRoutes(routeDeps),
   ];
   for (const router of routers) app.use(router.routes()).use(router.allowedMethods());
   return app;

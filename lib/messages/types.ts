@@ -98,6 +98,30 @@ export interface SendRequest {
   options: SendOptions;
 }
 
+/** What a status post shows: a text, an image or video, or a voice note. */
+export type StatusContent =
+  | Extract<SendContent, { type: 'text' | 'voice' }>
+  | (Extract<SendContent, { type: 'media' }> & { mediatype: 'image' | 'video' });
+
+/** A status post and the contacts who see it. */
+export interface StatusRequest {
+  content: StatusContent;
+  /** User jids of the audience (WhatsApp's statusJidList). */
+  recipients: string[];
+  /** A text post's background, `#RRGGBB` or `#AARRGGBB`. */
+  backgroundColor?: string;
+  /** A text post's font (proto ExtendedTextMessage.FontType). */
+  font?: number;
+}
+
+/** A call offered through the API: it rings on the callee's devices and is ended after `callDuration` seconds. */
+export interface CallOfferResult {
+  id: string;
+  jid: string;
+  isVideo: boolean;
+  callDuration: number;
+}
+
 /**
  * A message as the API and events show it (Evolution's record shape):
  * key, content, type, timestamp, delivery status.

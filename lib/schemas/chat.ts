@@ -85,6 +85,37 @@ export const findChatsBody = {
   },
 } as const;
 
+/** Statuses a message goes through, and the changes Evolution keeps beside them. */
+export const MESSAGE_UPDATE_STATUSES = ['ERROR', 'PENDING', 'SERVER_ACK', 'DELIVERY_ACK', 'READ', 'PLAYED', 'DELETED', 'EDITED'] as const;
+
+/** Evolution's findStatusMessage: `where` picks status changes; paged like findMessages. */
+export const findStatusMessageBody = {
+  type: 'object',
+  properties: {
+    where: {
+      type: 'object',
+      properties: {
+        _id: { type: 'string', maxLength: 128 },
+        remoteJid: { type: 'string', maxLength: 128 },
+        id: { type: 'string', maxLength: 128 },
+        fromMe: { type: 'boolean' },
+        participant: { type: 'string', maxLength: 128 },
+        status: { type: 'string', enum: MESSAGE_UPDATE_STATUSES },
+      },
+    },
+    page: findMessagesBody.properties.page,
+    offset: findMessagesBody.properties.offset,
+    // Accepted and ignored, as Evolution does.
+    limit: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
+  },
+} as const;
+
+export const findChatByRemoteJidQuery = {
+  type: 'object',
+  required: ['remoteJid'],
+  properties: { remoteJid: { type: 'string', minLength: 1, maxLength: 128 } },
+} as const;
+
 export type WhatsappNumbersBody = FromSchema<typeof whatsappNumbersBody>;
 export type MarkAsReadBody = FromSchema<typeof markAsReadBody>;
 export type DeleteForEveryoneBody = FromSchema<typeof deleteForEveryoneBody>;
@@ -93,6 +124,7 @@ export type UpdateMessageBody = FromSchema<typeof updateMessageBody>;
 export type FindMessagesBody = FromSchema<typeof findMessagesBody>;
 export type FindContactsBody = FromSchema<typeof findContactsBody>;
 export type FindChatsBody = FromSchema<typeof findChatsBody>;
+export type FindStatusMessageBody = FromSchema<typeof findStatusMessageBody>;
 
 export const sendPresenceBody = {
   type: 'object',

@@ -202,6 +202,40 @@ export const sendPtvBody = {
   properties: { ...options, video: mediaSource },
 } as const;
 
+export const STATUS_TYPES = ['text', 'image', 'video', 'audio'] as const;
+
+/** Evolution's status post: the audience is `statusJidList`, or every stored contact with `allContacts`. */
+export const sendStatusBody = {
+  type: 'object',
+  required: ['type', 'content'],
+  properties: {
+    type: { type: 'string', enum: STATUS_TYPES },
+    /** The text, or the media as a URL or base64. */
+    content: { type: 'string', minLength: 1, maxLength: 100_000_000 },
+    caption: { type: 'string', maxLength: 65_536 },
+    backgroundColor: {
+      type: 'string',
+      pattern: '^#?([0-9A-Fa-f]{6}|[0-9A-Fa-f]{8})$',
+      'x-rule': 'must be a colour as #RRGGBB or #AARRGGBB',
+    },
+    // proto ExtendedTextMessage.FontType runs from 0 to 10.
+    font: { type: 'integer', minimum: 0, maximum: 10 },
+    statusJidList: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 10_000,
+      uniqueItems: true,
+      items: {
+        type: 'string',
+        maxLength: 128,
+        pattern: '^\\+?[0-9][0-9 ()-]*(@(s\\.whatsapp\\.net|c\\.us|lid))?$',
+        'x-rule': 'must be a phone number (digits) or a user jid',
+      },
+    },
+    allContacts: { type: 'boolean' },
+  },
+} as const;
+
 export type SendTextBody = FromSchema<typeof sendTextBody>;
 export type SendMediaBody = FromSchema<typeof sendMediaBody>;
 export type SendAudioBody = FromSchema<typeof sendAudioBody>;
@@ -213,4 +247,5 @@ export type SendPollBody = FromSchema<typeof sendPollBody>;
 export type SendListBody = FromSchema<typeof sendListBody>;
 export type SendButtonsBody = FromSchema<typeof sendButtonsBody>;
 export type SendPtvBody = FromSchema<typeof sendPtvBody>;
+export type SendStatusBody = FromSchema<typeof sendStatusBody>;
 export type SendOptionsBody = FromSchema<{ type: 'object'; properties: typeof options }>;

@@ -23,7 +23,11 @@ export type StoreWrite =
   | { kind: 'creds-save'; creds: string }
   | { kind: 'auth-clear' }
   | { kind: 'messages-upsert'; records: MessageRecord[] }
-  | { kind: 'message-status'; key: { id: string; remoteJid: string; fromMe: boolean }; status: string }
+  /**
+   * A status change of a message, kept in its history (message_updates);
+   * `historyOnly` leaves the message's own status as it is (deleted, edited).
+   */
+  | { kind: 'message-status'; key: { id: string; remoteJid: string; fromMe: boolean; participant?: string }; status: string; historyOnly?: boolean }
   | { kind: 'chats-upsert'; chats: ChatPatch[] }
   | { kind: 'chats-remove'; remoteJids: string[] }
   | { kind: 'contacts-upsert'; contacts: ContactPatch[] }

@@ -6,6 +6,7 @@ import { ChatRepository } from '../db/chats.js';
 import { ContactRepository } from '../db/contacts.js';
 import { InstanceRepository, type ConnectionPatch } from '../db/instances.js';
 import { LabelRepository } from '../db/labels.js';
+import { MessageUpdateRepository } from '../db/message-updates.js';
 import { MessageRepository } from '../db/messages.js';
 import { DEFAULT_SETTINGS } from '../instance-config/settings.js';
 import { configTables } from '../db/config-tables.js';
@@ -71,7 +72,9 @@ const WRITES: WriteHandlers = {
     return { stored: write.records.length };
   },
   'message-status': async (trx, id, write) => {
-    await new MessageRepository(trx).updateStatus(id, write.key, write.status);
+    if (!write.historyOnly) await new MessageRepository(trx).updateStatus(id, write.key, write.status);
+    // Evolution keeps no history for status@broadcast posts.
+    if (write.key.remoteJid !== 'status@broadcast') await new MessageUpdateRepository(trx).record(id, write.key, write.status);
     return { updated: true };
   },
   'chats-upsert': async (trx, id, write) => {

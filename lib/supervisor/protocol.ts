@@ -12,7 +12,7 @@ import type {
   GroupSetting,
   ParticipantUpdateResult,
 } from '../groups/types.js';
-import type { MessageKey, MessageRecord, NumberCheck, SendRequest } from '../messages/types.js';
+import type { CallOfferResult, MessageKey, MessageRecord, NumberCheck, SendRequest, StatusRequest } from '../messages/types.js';
 import type { Presence } from '../messages/presence.js';
 import type { BusinessProfile, PrivacySettings, ProfileLookup } from '../profile/types.js';
 import type { StoreRequest } from '../store/protocol.js';
@@ -60,6 +60,8 @@ export interface CommandResults {
   'reload-settings': { reloaded: true };
   'reload-proxy': { reloaded: true };
   send: MessageRecord;
+  'send-status': MessageRecord;
+  'offer-call': CallOfferResult;
   'check-numbers': NumberCheck[];
   'mark-read': { read: number };
   'delete-for-everyone': MessageRecord | null;
@@ -105,6 +107,8 @@ export type WorkerCommand =
   | { kind: 'reload-settings' }
   | { kind: 'reload-proxy' }
   | { kind: 'send'; request: SendRequest }
+  | { kind: 'send-status'; request: StatusRequest }
+  | { kind: 'offer-call'; number: string; isVideo: boolean; callDuration: number }
   | { kind: 'check-numbers'; numbers: string[] }
   | { kind: 'mark-read'; keys: MessageKey[] }
   | { kind: 'delete-for-everyone'; key: MessageKey }

@@ -9,9 +9,11 @@ import {
   base64FromMediaBody,
   blockStatusBody,
   deleteForEveryoneBody,
+  findChatByRemoteJidQuery,
   findChatsBody,
   findContactsBody,
   findMessagesBody,
+  findStatusMessageBody,
   markAsReadBody,
   profilePictureBody,
   sendPresenceBody,
@@ -130,6 +132,37 @@ export function chatRoutes(deps: RouteDeps): Router {
         pageSize,
       );
       ctx.body = { messages: { ...found, records: found.records.map(({ id, ...record }) => ({ id: String(id), ...record })) } };
+    }),
+  );
+
+  router.post(
+    '/findStatusMessage/:instanceName',
+    auth.instanceAccess,
+    validate({ params: instanceParams, body: findStatusMessageBody }, async (ctx, { body }) => {
+      const instance = instanceOf(ctx);
+      const where = body.where ?? {};
+      const { page, pageSize } = messagePaging(body);
+      const filter = {
+        id: where._id,
+        remoteJid: where.remoteJid ? normalizeJid(where.remoteJid) : undefined,
+        keyId: where.id,
+        fromMe: where.fromMe,
+        participant: where.participant,
+        status: where.status,
+      };
+      // Evolution answers the rows themselves, without a paging envelope.
+      ctx.body = await repos.messageUpdates.list(instance.id, filter, page, pageSize);
+    }),
+  );
+
+  router.get(
+    '/findChatByRemoteJid/:instanceName',
+    auth.instanceAccess,
+    validate({ params: instanceParams, query: findChatByRemoteJidQuery }, async (ctx, { query }) => {
+      const instance = instanceOf(ctx);
+      const [chat] = await repos.chats.list(instance.id, { remoteJid: normalizeJid(query.remoteJid) });
+      // Evolution's Chat row: the unread count under its stored name too.
+      respondJson(ctx, chat ? { ...chatView(instance.id)(chat), unreadMessages: chat.unreadMessages } : null);
     }),
   );
 

@@ -1,5 +1,5 @@
 import Router from '@koa/router';
-import type { MessageKey, SendContent, SendOptions, SendRequest } from '../../messages/types.js';
+import type { MessageKey, SendContent, SendOptions, SendRequest, StatusContent } from '../../messages/types.js';
 import { instanceParams } from '../../schemas/common.js';
 import { buttonsProblem } from '../../messages/buttons.js';
 import {
@@ -12,6 +12,7 @@ import {
   sendMediaBody,
   sendPollBody,
   sendReactionBody,
+  sendStatusBody,
   sendStickerBody,
   sendTextBody,
   type SendAudioBody,
@@ -24,12 +25,15 @@ import {
   type SendOptionsBody,
   type SendPollBody,
   type SendReactionBody,
+  type SendStatusBody,
   type SendStickerBody,
   type SendTextBody,
 } from '../../schemas/message.js';
 import { normalizeJid } from '../../messages/jid.js';
+import type { Repositories } from '../../db/repositories.js';
 import { instanceOf } from '../auth.js';
 import { badRequest } from '../errors.js';
+import { respondJson } from '../presenters.js';
 import { multipartUpload } from '../multipart-upload.js';
 import { resolveQuoted } from '../quoted-message.js';
 import type { RouteDeps } from '../route-deps.js';
@@ -43,6 +47,23 @@ function optionsOf(body: SendOptionsBody): SendOptions {
     mentionsEveryOne: body.mentionsEveryOne ?? body.everyOne,
     linkPreview: body.linkPreview,
   };
+}
+
+/** Longest text a status post carries, as a text message. */
+const STATUS_TEXT_MAX = 65_536;
+
+/**
+ * Who sees a status post: with `allContacts`, every stored contact with a
+ * name (Evolution's rule), else the numbers of `statusJidList`.
+ */
+async function statusAudience(repos: Repositories, instanceId: string, body: SendStatusBody): Promise<string[]> {
+  if (body.allContacts) {
+    const contacts = await repos.contacts.list(instanceId, {});
+    if (contacts.length === 0) throw badRequest('Contacts not found');
+    return contacts.filter((contact) => contact.pushName && /@(s\.whatsapp\.net|lid)$/.test(contact.remoteJid)).map((contact) => contact.remoteJid);
+  }
+  if (!body.statusJidList?.length) throw badRequest('StatusJidList is required');
+  return [...new Set(body.statusJidList.map(normalizeJid))];
 }
 
 /** The send routes of Evolution API v2: each builds a SendRequest, the instance's worker sends it. */
@@ -90,6 +111,38 @@ export function messageRoutes(deps: RouteDeps): Router {
         ctx.body = await deps.supervisor.command(instance, { kind: 'send', request: send }, timeout);
       }),
     );
+  }
+
+  router.post(
+    '/sendStatus/:instanceName',
+    auth.instanceAccess,
+    multipartUpload('content', deps.config.server.bodyLimit),
+    validate({ params: instanceParams, body: sendStatusBody }, async (ctx, { body }) => {
+      const instance = instanceOf(ctx);
+      if (body.type === 'text') {
+        // Evolution refuses a text post without its background and font.
+        if (!body.backgroundColor) throw badRequest('Background color is required');
+        if (body.font === undefined) throw badRequest('Font is required');
+        if (body.content.length > STATUS_TEXT_MAX) throw badRequest(`content must be at most ${STATUS_TEXT_MAX} characters long`);
+      }
+      const recipients = await statusAudience(deps.repos, instance.id, body);
+      if (recipients.length === 0) throw badRequest('No contact with a name to post the status to');
+      const content = await statusContent(body);
+      const request = { content, recipients, backgroundColor: body.backgroundColor, font: body.font };
+      respondJson(ctx, await deps.supervisor.command(instance, { kind: 'send-status', request }), 201);
+    }),
+  );
+
+  async function statusContent(body: SendStatusBody): Promise<StatusContent> {
+    if (body.type === 'text') return { type: 'text', text: body.content };
+    const prepared = await media(body.content);
+    if (body.type === 'audio') {
+      // Status voice notes play as Opus in Ogg, as sendWhatsAppAudio sends them.
+      const mimetype = prepared.mimetype === 'audio/ogg' ? 'audio/ogg; codecs=opus' : prepared.mimetype;
+      return { type: 'voice', data: prepared.data, mimetype };
+    }
+    if (!prepared.mimetype.startsWith(`${body.type}/`)) throw badRequest(`content must be ${body.type === 'image' ? 'an image' : 'a video'}`);
+    return { type: 'media', mediatype: body.type, data: prepared.data, mimetype: prepared.mimetype, caption: body.caption };
   }
 
   route<SendTextBody>('sendText', sendTextBody, async (body) => ({

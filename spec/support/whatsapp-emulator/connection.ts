@@ -27,7 +27,7 @@ export interface ServerState {
   readonly media: { hostname: string; auth: string } | null;
   readonly historySync: boolean;
   /** Delays of the receipts a recipient's phone sends back; null: never. */
-  receiptDelays(): { delivery: number | null; read: number | null };
+  receiptDelays(): { delivery: number | null; read: number | null; played: number | null };
   log(line: string): void;
   record(entry: StanzaLogEntry): void;
   /** A contact's phone decrypted a message a client sent. */
@@ -41,6 +41,12 @@ export interface ServerState {
   unknownIq(xmlns: string, child: string | undefined): void;
   pairingCodeRequested(phone: string): void;
   callRejected(rejection: { callId: string; to: string }): void;
+  /** A client offered a call to a contact, whose phone decrypted the call key. */
+  callOffered(offer: CallOffer): void;
+  /** A client ended a call it offered. */
+  callTerminated(callId: string): void;
+  /** A client sent a receipt (delivered, read, played) for messages it received. */
+  receiptSent(receipt: SentReceipt): void;
   /** A client showed a chat state (typing, recording, paused) to a contact's phone. */
   chatState(state: ChatState): void;
   sendHistorySync(account: Account, deviceId: number): Promise<void>;
@@ -70,6 +76,33 @@ export interface ChatState {
   /** The phone number of the account that shows it. */
   from: string;
   state: 'composing' | 'recording' | 'paused';
+  at: number;
+}
+
+/** A call a client offered, as the callee's phone saw it. */
+export interface CallOffer {
+  callId: string;
+  /** The phone number of the calling account. */
+  from: string;
+  /** The emulated person whose phone rang. */
+  to: string;
+  isVideo: boolean;
+  at: number;
+  /** When the caller ended it; null while it rings. */
+  endedAt: number | null;
+}
+
+/** A receipt a client sent: which messages it acknowledges, to whom, how. */
+export interface SentReceipt {
+  /** The phone number of the account that sent it. */
+  from: string;
+  /** The chat: a contact's jid, a group or status@broadcast. */
+  to: string;
+  /** The author of the messages in a group or status. */
+  participant?: string;
+  /** Absent: delivered; `read`, `read-self`, `played`, ... */
+  type?: string;
+  ids: string[];
   at: number;
 }
 
@@ -285,8 +318,10 @@ export class Connection {
         return this.onChatState(node);
       case 'presence':
         return this.onPresence(node);
+      case 'receipt':
+        return this.onReceipt(node);
       default:
-        // receipts, acks, presence, ib: nothing to answer
+        // acks, presence, ib: nothing to answer
         return;
     }
   }
@@ -713,6 +748,7 @@ export class Connection {
     // Each <to> carries a pairwise message: the whole message in a chat, the
     // sender key's distribution in a group or status broadcast.
     const keyed: Account[] = [];
+    let voiceNote = false;
     for (const participant of getBinaryNodeChildren(getBinaryNodeChild(node, 'participants'), 'to')) {
       const account = accountOf(this.state, participant.attrs.jid);
       const device = jidDecode(participant.attrs.jid)?.device ?? 0;
@@ -720,6 +756,7 @@ export class Connection {
       const enc = getBinaryNodeChild(participant, 'enc');
       try {
         const message = await account.phone.decrypt(me, enc?.attrs.type ?? 'msg', bytes(enc));
+        if (message.audioMessage?.ptt) voiceNote = true;
         const distribution = message.senderKeyDistributionMessage;
         if (distribution?.axolotlSenderKeyDistributionMessage && distribution.groupId === attrs.to) {
           await account.phone.processSenderKeyDistribution(attrs.to, me, distribution.axolotlSenderKeyDistributionMessage);
@@ -739,9 +776,11 @@ export class Connection {
     }
     const recipient = accountOf(this.state, attrs.to);
     if (!recipient || recipient === this.account) return;
-    const { delivery, read } = this.state.receiptDelays();
+    const { delivery, read, played } = this.state.receiptDelays();
     if (delivery !== null) setTimeout(() => this.send({ tag: 'receipt', attrs: { from: attrs.to, id: attrs.id, t } }), delivery);
     if (read !== null) setTimeout(() => this.send({ tag: 'receipt', attrs: { from: attrs.to, id: attrs.id, type: 'read', t } }), read);
+    // A voice note is also played, once listened to.
+    if (played !== null && voiceNote) setTimeout(() => this.send({ tag: 'receipt', attrs: { from: attrs.to, id: attrs.id, type: 'played', t } }), played);
   }
 
   /**
@@ -769,9 +808,49 @@ export class Connection {
     }
   }
 
-  private onCall(node: BinaryNode): void {
+  /** Kept for tests to read; the real server passes it on to the author's phone. */
+  private onReceipt(node: BinaryNode): void {
+    const { attrs } = node;
+    const listed = getBinaryNodeChildren(getBinaryNodeChild(node, 'list'), 'item').map((item) => item.attrs.id);
+    this.state.receiptSent({
+      from: this.account?.pn ?? '',
+      to: attrs.to ?? '',
+      ...(attrs.participant ? { participant: attrs.participant } : {}),
+      ...(attrs.type ? { type: attrs.type } : {}),
+      ids: [attrs.id, ...listed].filter((id): id is string => Boolean(id)),
+      at: Date.now(),
+    });
+  }
+
+  private async onCall(node: BinaryNode): Promise<void> {
     const reject = getBinaryNodeChild(node, 'reject');
     if (reject) this.state.callRejected({ callId: reject.attrs['call-id'], to: node.attrs.to });
+    const offer = getBinaryNodeChild(node, 'offer');
+    if (offer) await this.onCallOffer(node, offer);
+    const terminate = getBinaryNodeChild(node, 'terminate');
+    if (terminate) this.state.callTerminated(terminate.attrs['call-id']);
     this.send({ tag: 'ack', attrs: { id: node.attrs.id ?? this.id(), class: 'call', from: node.attrs.to ?? S_WHATSAPP_NET } });
+  }
+
+  /**
+   * A call offer carries the call key encrypted for each of the callee's
+   * devices: the phone rings only if it can decrypt its copy.
+   */
+  private async onCallOffer(node: BinaryNode, offer: BinaryNode): Promise<void> {
+    const callee = accountOf(this.state, node.attrs.to);
+    if (!callee || !this.account || callee.blocked.has(this.account.pn)) return;
+    const me = { user: this.account.lid, device: this.deviceId };
+    const copies = getBinaryNodeChildren(getBinaryNodeChild(offer, 'destination'), 'to');
+    const own = copies.find((to) => accountOf(this.state, to.attrs.jid) === callee && (jidDecode(to.attrs.jid)?.device ?? 0) === 0);
+    const enc = getBinaryNodeChild(own, 'enc');
+    if (!enc) return this.state.log(`call offer ${offer.attrs['call-id']} carries no key for ${callee.pn}`);
+    try {
+      const message = await callee.phone.decrypt(me, enc.attrs.type ?? 'msg', bytes(enc));
+      if (!message.call?.callKey?.length) return this.state.log(`call offer ${offer.attrs['call-id']} without a call key`);
+    } catch (error) {
+      return this.state.log(`call key decrypt failed for ${callee.pn}: ${(error as Error).message}`);
+    }
+    const isVideo = getBinaryNodeChild(offer, 'video') !== undefined;
+    this.state.callOffered({ callId: offer.attrs['call-id'], from: this.account.pn, to: callee.pn, isVideo, at: Date.now(), endedAt: null });
   }
 }

@@ -20,14 +20,14 @@ import { deflateSync } from 'node:zlib';
 import { WebSocketServer } from 'ws';
 import { Account, S_WHATSAPP_NET, type ProfilePicture } from './account.js';
 import type { AppStateView } from './app-state.js';
-import { Connection, type ChatState, type ReceivedMessage, type ServerState, type StanzaLogEntry } from './connection.js';
+import { Connection, type CallOffer, type ChatState, type ReceivedMessage, type SentReceipt, type ServerState, type StanzaLogEntry } from './connection.js';
 import { generateKeyPair, sign, type KeyPair } from './crypto.js';
 import { GroupDirectory, type Group, type GroupRole } from './group.js';
 import { historyChunks, type PhoneHistory } from './history.js';
 import type { Bundle } from './phone.js';
 import { CA_CERT_PATH, MediaHost, type MediaKind, type MediaReference } from './media-host.js';
 
-export type { ReceivedMessage, StanzaLogEntry };
+export type { CallOffer, ReceivedMessage, SentReceipt, StanzaLogEntry };
 export type { AppStateView, PhoneLabel } from './app-state.js';
 export type { HistoryContact, HistoryConversation, HistoryMessage, PhoneHistory } from './history.js';
 
@@ -100,6 +100,8 @@ export class WaEmulator {
   /** App state snapshots handed to devices syncing from scratch. */
   appStateSnapshots = 0;
   private readonly rejections: { callId: string; to: string }[] = [];
+  private readonly offers: CallOffer[] = [];
+  private readonly receiptLog: SentReceipt[] = [];
   private readonly received: ReceivedMessage[] = [];
   private readonly chatStateLog: ChatState[] = [];
   private readonly consumed = new Set<ReceivedMessage>();
@@ -107,7 +109,7 @@ export class WaEmulator {
   private readonly accountsByLid = new Map<string, Account>();
   private readonly pendingRefs = new Map<string, Connection>();
   private readonly connectionSet = new Set<Connection>();
-  private delays: { delivery: number | null; read: number | null } = { delivery: 50, read: null };
+  private delays: { delivery: number | null; read: number | null; played: number | null } = { delivery: 50, read: null, played: null };
   private readonly serverStatic: KeyPair = generateKeyPair();
   private readonly root: KeyPair = generateKeyPair();
   private readonly certChain: Buffer;
@@ -498,10 +500,24 @@ export class WaEmulator {
     return [...this.rejections];
   }
 
-  /** How the recipients' phones acknowledge messages: delays in ms, or 'never'. */
-  receiptPolicy(policy: { delivery?: number | 'never'; read?: number | 'never' }): void {
+  /** Calls clients offered to a contact, oldest first; `endedAt` once the caller ended one. */
+  callOffers(contactPn: string): CallOffer[] {
+    return this.offers.filter((offer) => offer.to === contactPn).map((offer) => ({ ...offer }));
+  }
+
+  /** Receipts the account's clients sent for messages they received, oldest first. */
+  receiptsSent(phone: string): SentReceipt[] {
+    return this.receiptLog.filter((receipt) => receipt.from === phone);
+  }
+
+  /** How the recipients' phones acknowledge messages: delays in ms, or 'never'; `played` for voice notes only. */
+  receiptPolicy(policy: { delivery?: number | 'never'; read?: number | 'never'; played?: number | 'never' }): void {
     const value = (v: number | 'never' | undefined, current: number | null) => (v === undefined ? current : v === 'never' ? null : v);
-    this.delays = { delivery: value(policy.delivery, this.delays.delivery), read: value(policy.read, this.delays.read) };
+    this.delays = {
+      delivery: value(policy.delivery, this.delays.delivery),
+      read: value(policy.read, this.delays.read),
+      played: value(policy.played, this.delays.played),
+    };
   }
 
   async waitFor(match: (entry: StanzaLogEntry) => boolean, timeoutMs = 10_000): Promise<StanzaLogEntry> {
@@ -762,6 +778,12 @@ export class WaEmulator {
       unknownIq: (xmlns, child) => this.failedIqs.push({ xmlns, child }),
       pairingCodeRequested: (phone) => this.pairingCodeRequests.push({ phone }),
       callRejected: (rejection) => this.rejections.push(rejection),
+      callOffered: (offer) => this.offers.push(offer),
+      callTerminated: (callId) => {
+        const offer = this.offers.find((o) => o.callId === callId && o.endedAt === null);
+        if (offer) offer.endedAt = Date.now();
+      },
+      receiptSent: (receipt) => this.receiptLog.push(receipt),
       chatState: (state) => this.chatStateLog.push(state),
       sendHistorySync: (account, deviceId) => this.sendHistorySync(account, deviceId),
       shareAppStateKey: (account, deviceId) => this.shareAppStateKey(account, deviceId),

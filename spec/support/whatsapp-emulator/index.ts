@@ -1,6 +1,7 @@
 export { WaEmulator } from './emulator.js';
 export type { AppStateView, PhoneLabel } from './app-state.js';
 export type {
+  CallOffer,
   EmulatorOptions,
   GroupState,
   HistoryContact,
@@ -11,5 +12,6 @@ export type {
   PhoneHistory,
   ReceivedMessage,
   SendOptions,
+  SentReceipt,
   StanzaLogEntry,
 } from './emulator.js';
