@@ -135,7 +135,9 @@ describe('Graph API peer (WhatsApp Cloud API)', () => {
         expect(body.messaging_product).to.equal('whatsapp');
         expect(body.contacts).to.deep.equal([{ input: to, wa_id: '5511987654321' }]);
         const [message] = body.messages as Json[];
-        expect(message.id).to.match(/^wamid\.[A-Za-z0-9+/]+=*$/);
+        // Meta's ids hold the recipient's number after a length byte: `HBgN` for 13 digits.
+        expect(message.id).to.match(/^wamid\.HBgN[A-Za-z0-9+/]+=*$/);
+        expect(Buffer.from(String(message.id).slice(6), 'base64').toString('latin1')).to.contain('5511987654321');
       }
       const sent = peer.sent(phone.id);
       expect(sent.map((m) => m.type)).to.deep.equal(kinds.map((k) => k.type));
@@ -395,7 +397,12 @@ describe('Graph API peer (WhatsApp Cloud API)', () => {
       expect(rest.paging).to.not.have.property('next');
       const byName = await json(await call('GET', `/${phone.wabaId}/message_templates?name=order_confirmation`));
       expect((byName.data as Json[]).map((t) => t.name)).to.deep.equal(['order_confirmation']);
-      expect((byName.data as Json[])[0]).to.include({ language: 'en_US', status: 'APPROVED', category: 'UTILITY' });
+      const found = (byName.data as Json[])[0];
+      expect(found).to.include({ language: 'en_US', status: 'APPROVED', category: 'UTILITY' });
+      expect(await json(await call('GET', `/${String(found.id)}`))).to.deep.equal(found);
+      expect(await json(await call('DELETE', `/${phone.wabaId}/message_templates?name=order_confirmation`))).to.deep.equal({ success: true });
+      const afterDelete = await json(await call('GET', `/${phone.wabaId}/message_templates?name=order_confirmation`));
+      expect(afterDelete.data).to.deep.equal([]);
     });
 
     it('refuses a template Meta would not take, and a second one of the same name and language', async () => {

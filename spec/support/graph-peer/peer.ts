@@ -73,6 +73,7 @@ export class GraphPeer {
   private readonly autoStatuses: { delayMs: number } | false;
   private limited: { remaining: number; kind: RateLimitKind } = { remaining: 0, kind: 'throughput' };
   private readonly timers = new Set<NodeJS.Timeout>();
+  private stopped = false;
 
   private constructor(options: GraphPeerOptions) {
     this.version = options.version ?? 'v23.0';
@@ -98,6 +99,7 @@ export class GraphPeer {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     this.webhooks.stop();
     for (const timer of this.timers) clearTimeout(timer);
     this.server.closeAllConnections();
@@ -181,7 +183,8 @@ export class GraphPeer {
   /** A WhatsApp user writes to a business number: Meta posts the `messages` change. */
   deliverMessage(phoneNumberId: string, message: InboundMessage): Delivered {
     const phone = this.mustPhone(phoneNumberId);
-    const id = wamid(message.from.replace(/\D/g, ''));
+    this.mustBeSubscribed();
+    const id = wamid(message.from.replace(/\D/g, ''), 'incoming');
     let media: { id: string; sha256: string } | undefined;
     if ((MEDIA_KINDS as readonly string[]).includes(message.type)) {
       const sent = message as InboundMessage & { type: MediaKind; bytes: Buffer; mimeType: string; filename?: string };
@@ -200,6 +203,10 @@ export class GraphPeer {
   }
 
   // ---- HTTP ----
+
+  private mustBeSubscribed(): void {
+    if (!this.webhooks.callbackUrl) throw new Error('no webhook subscription: call subscribe() first');
+  }
 
   private mustPhone(id: string): PhoneNumber {
     const phone = this.state.phoneNumber(id);
@@ -335,6 +342,8 @@ export class GraphPeer {
     if (found) return found.kind === 'missing' ? missingParameter(found.details) : invalidParameter('Invalid parameter', found.details);
     const { messaging_product: _product, profile_picture_handle: handle, ...fields } = body;
     Object.assign(phone.profile, fields);
+    // Meta turns an upload handle into a picture URL; the peer keeps no bytes behind it
+    // (it does not serve the Resumable Upload API that hands out handles).
     if (typeof handle === 'string') phone.profile.profile_picture_url = `${this.url}/lookaside/profile/${phone.id}.jpg`;
     return ok({ success: true });
   }
@@ -360,16 +369,24 @@ export class GraphPeer {
     return ok({ messaging_product: 'whatsapp', contacts: [{ input: String(body.to), wa_id: checked.waId }], messages: [message] });
   }
 
+  /** sent, delivered, read, each posted once the one before it is settled (in order, as a phone would). */
   private echoStatuses(phone: PhoneNumber, id: string, waId: string): void {
     if (!this.autoStatuses || !this.webhooks.callbackUrl) return;
     const { delayMs } = this.autoStatuses;
-    (['sent', 'delivered', 'read'] as const).forEach((status, index) => {
-      const timer = setTimeout(() => {
-        this.timers.delete(timer);
-        this.deliverStatus(phone.id, { id, status, recipient_id: waId });
-      }, delayMs * (index + 1));
-      this.timers.add(timer);
-    });
+    const run = async () => {
+      for (const status of ['sent', 'delivered', 'read'] as const) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(() => {
+            this.timers.delete(timer);
+            resolve();
+          }, delayMs);
+          this.timers.add(timer);
+        });
+        if (this.stopped) return;
+        await this.deliverStatus(phone.id, { id, status, recipient_id: waId }).done;
+      }
+    };
+    void run();
   }
 
   private async upload(request: Incoming, phone: PhoneNumber): Promise<GraphReply> {

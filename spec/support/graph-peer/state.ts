@@ -52,15 +52,17 @@ export interface SentMessage {
 export const numericId = (digits = 15) => String(1 + Math.floor(Math.random() * 9)) + Array.from({ length: digits - 1 }, () => Math.floor(Math.random() * 10)).join('');
 
 /**
- * A WhatsApp message id: `wamid.` and base64 of the chat's number and a random key,
- * laid out as the ids Meta hands out are (they decode to the number, then the key).
+ * A WhatsApp message id: `wamid.` and base64 of a small record holding the chat's number
+ * and a random key, laid out as Meta's ids are (so they start `wamid.HBgL`, `HBgM`... by
+ * the number's length); messages to users carry an 18-character key, from users 20.
  */
-export function wamid(waId: string): string {
-  const key = randomBytes(10).toString('hex').toUpperCase();
+export function wamid(waId: string, direction: 'outgoing' | 'incoming' = 'outgoing'): string {
+  const keyLength = direction === 'outgoing' ? 18 : 20;
+  const key = randomBytes(keyLength / 2).toString('hex').toUpperCase();
   const raw = Buffer.concat([
-    Buffer.from([0x48, 0x42, 0x67, waId.length]),
+    Buffer.from([0x1c, 0x18, waId.length]),
     Buffer.from(waId),
-    Buffer.from([0x15, 0x02, 0x00, 0x11, 0x18, key.length]),
+    Buffer.from([0x15, 0x02, 0x00, direction === 'outgoing' ? 0x11 : 0x12, 0x18, keyLength]),
     Buffer.from(key),
     Buffer.from([0x00]),
   ]);
