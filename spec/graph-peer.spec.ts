@@ -213,6 +213,7 @@ describe('Graph API peer (WhatsApp Cloud API)', () => {
         ['button title too long', { ...base, type: 'interactive', interactive: { type: 'button', body: { text: 'x' }, action: { buttons: [{ type: 'reply', reply: { id: 'a', title: 'x'.repeat(21) } }] } } }, 131009],
         ['list row without title', { ...base, type: 'interactive', interactive: { type: 'list', body: { text: 'x' }, action: { button: 'Go', sections: [{ title: 'S', rows: [{ id: 'r' }] }] } } }, 131008],
         ['list with buttons', { ...base, type: 'interactive', interactive: { type: 'list', body: { text: 'x' }, action: { buttons: buttons(1) } } }, 131008],
+        ['image header without its image', { ...base, type: 'interactive', interactive: { type: 'button', header: { type: 'image' }, body: { text: 'x' }, action: { buttons: buttons(1) } } }, 131008],
         ['cta_url without url', { ...base, type: 'interactive', interactive: { type: 'cta_url', body: { text: 'x' }, action: { name: 'cta_url', parameters: { display_text: 'Open' } } } }, 131008],
         ['template without language', { ...base, type: 'template', template: { name: 'hello_world' } }, 131008],
       ];
@@ -296,6 +297,8 @@ describe('Graph API peer (WhatsApp Cloud API)', () => {
       const response = await call('POST', '/999999999999999/messages', { messaging_product: 'whatsapp', to: '16505551234', type: 'text', text: { body: 'x' } });
       expect(response.status).to.equal(400);
       expect(await errorOf(response)).to.include({ code: 100, error_subcode: 33 });
+      const edge = await call('POST', `/${phone.id}/faxes`, {});
+      expect({ status: edge.status, code: (await errorOf(edge)).code }).to.deep.equal({ status: 400, code: 2500 });
     });
   });
 

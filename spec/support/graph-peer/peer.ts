@@ -61,6 +61,8 @@ const MEDIA_URL_TTL_S = 300;
 
 const PHONE_FIELDS = ['id', 'display_phone_number', 'verified_name', 'quality_rating', 'name_status', 'code_verification_status', 'platform_type', 'throughput', 'messaging_limit_tier', 'status'];
 const PHONE_DEFAULT_FIELDS = ['id', 'display_phone_number', 'verified_name', 'quality_rating'];
+const PHONE_EDGES = ['messages', 'media', 'whatsapp_business_profile'];
+const WABA_EDGES = ['message_templates', 'phone_numbers'];
 const PROFILE_FIELDS = ['about', 'address', 'description', 'email', 'profile_picture_url', 'websites', 'vertical', 'messaging_product'];
 
 export class GraphPeer {
@@ -273,6 +275,8 @@ export class GraphPeer {
     if (this.state.isWaba(id) && edge === 'phone_numbers' && method === 'GET') {
       return ok({ data: this.state.phoneNumbers.filter((p) => p.wabaId === id).map((p) => this.phoneView(p, PHONE_DEFAULT_FIELDS)) });
     }
+    const known = phone ? PHONE_EDGES : this.state.isWaba(id) ? WABA_EDGES : null;
+    if (known && !known.includes(edge)) return unknownPath(`/${edge}`);
     return unknownObject(id, method);
   }
 
