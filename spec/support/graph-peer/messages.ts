@@ -8,9 +8,8 @@ import {
   type GraphReply,
 } from './errors.js';
 import { MESSAGE_KINDS, violation, type MessageKind, type Violation } from './request-validation.js';
+import { isObject, type Json } from './request.js';
 import type { GraphState, PhoneNumber, Template } from './state.js';
-
-type Json = Record<string, unknown>;
 
 /** A send the peer found acceptable: the recipient's wa_id and the kind. */
 export interface AcceptedSend { kind: MessageKind; waId: string }
@@ -18,7 +17,6 @@ export interface AcceptedSend { kind: MessageKind; waId: string }
 export interface ReadReceipt { messageId: string }
 
 const refusal = (found: Violation): GraphReply => (found.kind === 'missing' ? missingParameter(found.details) : invalidValue(found.details));
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Graph checks messaging_product before anything else, with its own (#100) words. */
 function productError(body: Json): GraphReply | null {

@@ -16,11 +16,14 @@ export interface Sender {
   context?: { id: string; from?: string };
 }
 
+/** A file a user sends: the peer stores the bytes and names them by a media id. */
+export interface InboundMedia { type: MediaKind; bytes: Buffer; mimeType: string; caption?: string; filename?: string; voice?: boolean; animated?: boolean }
+
 /** What a WhatsApp user sends to a business number. */
 export type InboundMessage = Sender &
   (
     | { type: 'text'; text: string }
-    | { type: MediaKind; bytes: Buffer; mimeType: string; caption?: string; filename?: string; voice?: boolean; animated?: boolean }
+    | InboundMedia
     | { type: 'location'; location: { latitude: number; longitude: number; name?: string; address?: string; url?: string } }
     | { type: 'contacts'; contacts: Array<Record<string, unknown>> }
     | { type: 'button_reply'; id: string; title: string }
@@ -28,6 +31,8 @@ export type InboundMessage = Sender &
     | { type: 'button'; payload: string; text: string }
     | { type: 'reaction'; messageId: string; emoji: string }
   );
+
+export const isMedia = (message: InboundMessage): message is Sender & InboundMedia => (MEDIA_KINDS as readonly string[]).includes(message.type);
 
 export type StatusName = 'sent' | 'delivered' | 'read' | 'failed';
 export interface StatusError { code: number; title: string; message?: string; details?: string }

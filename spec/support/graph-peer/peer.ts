@@ -5,22 +5,14 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  invalidParameter,
-  invalidToken,
-  mediaUploadError,
-  missingParameter,
-  rateLimited,
-  unknownObject,
-  unknownPath,
-  type GraphReply,
-  type RateLimitKind,
-} from './errors.js';
+import { listPhones, showPhone, showProfile, updateProfile } from './account.js';
+import { invalidParameter, invalidToken, rateLimited, unknownObject, unknownPath, type GraphReply, type RateLimitKind } from './errors.js';
+import { downloadMedia, LOOKASIDE_PATH, mediaView, uploadMedia } from './media.js';
 import { checkReadReceipt, checkSend } from './messages.js';
-import { envelope, inboundMessage, MEDIA_KINDS, messageValue, statusValue, type InboundMessage, type MediaKind, type StatusUpdate } from './payloads.js';
-import { violation } from './request-validation.js';
+import { envelope, inboundMessage, isMedia, messageValue, statusValue, type InboundMessage, type StatusUpdate } from './payloads.js';
+import { bearerOf, isObject, ok, parseJson, type Incoming, type Json } from './request.js';
 import { GraphState, numericId, sha256Base64, wamid, type BusinessProfile, type Media, type PhoneNumber, type QualityRating, type SentMessage, type Template, type TemplateStatus } from './state.js';
-import { createTemplate, listTemplates, templateView } from './templates.js';
+import { templatesEdge, templateView } from './templates.js';
 import { DEFAULT_RETRY, WebhookSender, type RetryPolicy, type Verification, type WebhookDelivery } from './webhooks.js';
 
 export interface GraphPeerOptions {
@@ -28,7 +20,7 @@ export interface GraphPeerOptions {
   appSecret?: string;
   /** The Graph version the test client is told to use, e.g. "v23.0"; any vX.Y is served. */
   version?: string;
-  /** New templates are APPROVED at once ("immediate", the default) or stay PENDING until approveTemplate. */
+  /** New templates are APPROVED at once ("immediate", the default) or stay PENDING until setTemplateStatus. */
   templateReview?: 'immediate' | 'manual';
   /** After each accepted send, post sent, delivered and read statuses this far apart (off by default). */
   autoStatuses?: { delayMs: number } | false;
@@ -37,33 +29,9 @@ export interface GraphPeerOptions {
 export interface RecordedRequest { method: string; path: string; status: number }
 export interface Delivered { id: string; delivery: WebhookDelivery; mediaId?: string }
 
-type Json = Record<string, unknown>;
-interface Incoming { method: string; url: URL; headers: http.IncomingHttpHeaders; raw: Buffer }
-
-const ok = (body: unknown): GraphReply => ({ status: 200, body });
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 const VERSION = /^v\d+\.\d+$/;
-
-// Cloud API reference, "Supported media types": MIME types and their size limits.
-const MB = 1024 * 1024;
-const UPLOAD_LIMITS: Record<string, number> = {
-  'audio/aac': 16 * MB, 'audio/amr': 16 * MB, 'audio/mpeg': 16 * MB, 'audio/mp4': 16 * MB, 'audio/ogg': 16 * MB,
-  'image/jpeg': 5 * MB, 'image/png': 5 * MB, 'image/webp': 5 * MB,
-  'video/mp4': 16 * MB, 'video/3gpp': 16 * MB,
-  'text/plain': 100 * MB, 'application/pdf': 100 * MB, 'application/msword': 100 * MB, 'application/vnd.ms-excel': 100 * MB,
-  'application/vnd.ms-powerpoint': 100 * MB,
-  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 100 * MB,
-  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': 100 * MB,
-  'application/vnd.openxmlformats-officedocument.presentationml.presentation': 100 * MB,
-};
-// Media URLs are good for five minutes (Cloud API reference, "Retrieve media URL").
-const MEDIA_URL_TTL_S = 300;
-
-const PHONE_FIELDS = ['id', 'display_phone_number', 'verified_name', 'quality_rating', 'name_status', 'code_verification_status', 'platform_type', 'throughput', 'messaging_limit_tier', 'status'];
-const PHONE_DEFAULT_FIELDS = ['id', 'display_phone_number', 'verified_name', 'quality_rating'];
 const PHONE_EDGES = ['messages', 'media', 'whatsapp_business_profile'];
 const WABA_EDGES = ['message_templates', 'phone_numbers'];
-const PROFILE_FIELDS = ['about', 'address', 'description', 'email', 'profile_picture_url', 'websites', 'vertical', 'messaging_product'];
 
 export class GraphPeer {
   readonly state = new GraphState();
@@ -188,10 +156,9 @@ export class GraphPeer {
     this.mustBeSubscribed();
     const id = wamid(message.from.replace(/\D/g, ''), 'incoming');
     let media: { id: string; sha256: string } | undefined;
-    if ((MEDIA_KINDS as readonly string[]).includes(message.type)) {
-      const sent = message as InboundMessage & { type: MediaKind; bytes: Buffer; mimeType: string; filename?: string };
-      const stored = this.state.storeMedia(phone.id, sent.bytes, sent.mimeType, sent.filename);
-      media = { id: stored.id, sha256: sha256Base64(sent.bytes) };
+    if (isMedia(message)) {
+      const stored = this.state.storeMedia(phone.id, message.bytes, message.mimeType, message.filename);
+      media = { id: stored.id, sha256: sha256Base64(message.bytes) };
     }
     this.state.noteReceived(phone.id, id);
     const value = messageValue(phone, message, inboundMessage(phone, message, id, media));
@@ -239,18 +206,15 @@ export class GraphPeer {
     res.writeHead(reply.status, { 'content-type': 'application/json; charset=UTF-8', ...reply.headers }).end(JSON.stringify(reply.body));
   }
 
+  /** Graph takes the token from the Authorization header, or else the access_token parameter. */
   private tokenOf(request: Incoming): string | null {
-    const header = request.headers.authorization;
-    if (typeof header === 'string') {
-      const match = header.match(/^(?:Bearer|OAuth)\s+(\S+)$/i);
-      return match ? match[1] : null;
-    }
+    if (request.headers.authorization !== undefined) return bearerOf(request);
     return request.url.searchParams.get('access_token');
   }
 
   private async answer(request: Incoming): Promise<GraphReply> {
+    if (request.url.pathname === LOOKASIDE_PATH) return downloadMedia(this.state, request);
     const segments = request.url.pathname.split('/').filter(Boolean);
-    if (segments[0] === 'lookaside') return this.download(request);
     const token = this.tokenOf(request);
     if (!token || !this.state.tokens.has(token)) return invalidToken();
     if (segments.length > 0 && VERSION.test(segments[0])) segments.shift();
@@ -268,13 +232,11 @@ export class GraphPeer {
     const phone = this.state.phoneNumber(id);
     if (edge === undefined) return this.node(request, id);
     if (phone && edge === 'messages' && method === 'POST') return this.send(request, phone);
-    if (phone && edge === 'media' && method === 'POST') return this.upload(request, phone);
-    if (phone && edge === 'whatsapp_business_profile' && method === 'GET') return this.profile(request, phone);
-    if (phone && edge === 'whatsapp_business_profile' && method === 'POST') return this.updateProfile(request, phone);
-    if (this.state.isWaba(id) && edge === 'message_templates') return this.templates(request, id);
-    if (this.state.isWaba(id) && edge === 'phone_numbers' && method === 'GET') {
-      return ok({ data: this.state.phoneNumbers.filter((p) => p.wabaId === id).map((p) => this.phoneView(p, PHONE_DEFAULT_FIELDS)) });
-    }
+    if (phone && edge === 'media' && method === 'POST') return uploadMedia(this.state, phone, request);
+    if (phone && edge === 'whatsapp_business_profile' && method === 'GET') return showProfile(request, phone);
+    if (phone && edge === 'whatsapp_business_profile' && method === 'POST') return updateProfile(request, phone, this.url);
+    if (this.state.isWaba(id) && edge === 'message_templates') return templatesEdge(this.state, id, request, this.review === 'immediate' ? 'APPROVED' : 'PENDING');
+    if (this.state.isWaba(id) && edge === 'phone_numbers' && method === 'GET') return listPhones(this.state, id);
     const known = phone ? PHONE_EDGES : this.state.isWaba(id) ? WABA_EDGES : null;
     if (known && !known.includes(edge)) return unknownPath(`/${edge}`);
     return unknownObject(id, method);
@@ -284,9 +246,9 @@ export class GraphPeer {
   private node(request: Incoming, id: string): GraphReply {
     const { method } = request;
     const phone = this.state.phoneNumber(id);
-    if (phone && method === 'GET') return this.showPhone(request, phone);
+    if (phone && method === 'GET') return showPhone(request, phone);
     const media = this.state.media.get(id);
-    if (media && method === 'GET') return ok(this.mediaView(media));
+    if (media && method === 'GET') return ok(mediaView(media, this.url));
     if (media && method === 'DELETE') {
       this.state.media.delete(id);
       return ok({ success: true });
@@ -294,62 +256,6 @@ export class GraphPeer {
     const template = this.state.templates.find((t) => t.id === id);
     if (template && method === 'GET') return ok(templateView(template));
     return unknownObject(id, method);
-  }
-
-  private fields(request: Incoming, known: string[], defaults: string[], nodeType: string): string[] | GraphReply {
-    const asked = request.url.searchParams.get('fields');
-    if (!asked) return defaults;
-    const fields = asked.split(',').map((f) => f.trim()).filter(Boolean);
-    const unknown = fields.find((f) => !known.includes(f));
-    if (unknown) return invalidParameter(`Tried accessing nonexisting field (${unknown}) on node type (${nodeType})`);
-    return fields;
-  }
-
-  private phoneView(phone: PhoneNumber, fields: string[]): Json {
-    const all: Json = {
-      id: phone.id,
-      display_phone_number: phone.display_phone_number,
-      verified_name: phone.verified_name,
-      quality_rating: phone.quality_rating,
-      name_status: 'APPROVED',
-      code_verification_status: 'VERIFIED',
-      platform_type: 'CLOUD_API',
-      throughput: { level: 'STANDARD' },
-      messaging_limit_tier: 'TIER_1K',
-      status: 'CONNECTED',
-    };
-    const view: Json = {};
-    for (const field of fields) view[field] = all[field];
-    view.id = phone.id;
-    return view;
-  }
-
-  private showPhone(request: Incoming, phone: PhoneNumber): GraphReply {
-    const fields = this.fields(request, PHONE_FIELDS, PHONE_DEFAULT_FIELDS, 'WhatsAppBusinessPhoneNumber');
-    return Array.isArray(fields) ? ok(this.phoneView(phone, fields)) : fields;
-  }
-
-  private profile(request: Incoming, phone: PhoneNumber): GraphReply {
-    const fields = this.fields(request, PROFILE_FIELDS, PROFILE_FIELDS, 'WhatsAppBusinessProfile');
-    if (!Array.isArray(fields)) return fields;
-    const all: Json = { ...phone.profile, messaging_product: 'whatsapp' };
-    const view: Json = {};
-    for (const field of fields) if (all[field] !== undefined) view[field] = all[field];
-    return ok({ data: [view] });
-  }
-
-  private updateProfile(request: Incoming, phone: PhoneNumber): GraphReply {
-    const body = parseJson(request.raw);
-    if (!isObject(body)) return invalidParameter('Invalid parameter', 'The request body is not a JSON object.');
-    if (body.messaging_product === undefined) return invalidParameter('The parameter messaging_product is required.');
-    const found = violation('business_profile_update', body);
-    if (found) return found.kind === 'missing' ? missingParameter(found.details) : invalidParameter('Invalid parameter', found.details);
-    const { messaging_product: _product, profile_picture_handle: handle, ...fields } = body;
-    Object.assign(phone.profile, fields);
-    // Meta turns an upload handle into a picture URL; the peer keeps no bytes behind it
-    // (it does not serve the Resumable Upload API that hands out handles).
-    if (typeof handle === 'string') phone.profile.profile_picture_url = `${this.url}/lookaside/profile/${phone.id}.jpg`;
-    return ok({ success: true });
   }
 
   private send(request: Incoming, phone: PhoneNumber): GraphReply {
@@ -391,78 +297,5 @@ export class GraphPeer {
       }
     };
     void run();
-  }
-
-  private async upload(request: Incoming, phone: PhoneNumber): Promise<GraphReply> {
-    const contentType = request.headers['content-type'] ?? '';
-    if (!contentType.startsWith('multipart/form-data')) return invalidParameter('Invalid parameter', 'Media is uploaded as multipart/form-data.');
-    let form: FormData;
-    try {
-      form = await new Response(request.raw, { headers: { 'content-type': contentType } }).formData();
-    } catch {
-      return invalidParameter('Invalid parameter', 'The multipart body could not be read.');
-    }
-    const product = form.get('messaging_product');
-    if (product === null) return invalidParameter('The parameter messaging_product is required.');
-    if (product !== 'whatsapp') return invalidParameter(`Param messaging_product must be one of {WHATSAPP} - got "${String(product)}".`);
-    const file = form.get('file');
-    if (file === null || typeof file === 'string') return missingParameter('The parameter file is required.');
-    const type = form.get('type');
-    if (typeof type !== 'string' || type === '') return missingParameter('The parameter type is required.');
-    const limit = UPLOAD_LIMITS[type];
-    if (limit === undefined) return mediaUploadError(`Param file must be a file with one of the following types: ${Object.keys(UPLOAD_LIMITS).join(', ')}. Received file of type '${type}'.`);
-    const bytes = Buffer.from(await file.arrayBuffer());
-    if (bytes.length === 0) return mediaUploadError('The uploaded file is empty.');
-    if (bytes.length > limit) return mediaUploadError(`The file is ${bytes.length} bytes; ${type} may be at most ${limit}.`);
-    const media = this.state.storeMedia(phone.id, bytes, type, file.name || undefined);
-    return ok({ id: media.id });
-  }
-
-  private mediaView(media: Media): Json {
-    const expires = Math.floor(Date.now() / 1000) + MEDIA_URL_TTL_S;
-    const url = new URL('/lookaside/whatsapp_business/attachments/', this.url);
-    url.searchParams.set('mid', media.id);
-    url.searchParams.set('ext', String(expires));
-    url.searchParams.set('hash', randomBytes(12).toString('base64url'));
-    return { messaging_product: 'whatsapp', url: url.toString(), mime_type: media.mimeType, sha256: media.sha256, file_size: media.bytes.length, id: media.id };
-  }
-
-  /** lookaside.fbsbx.com: the bytes behind a media URL, only with a valid bearer token, until the URL expires. */
-  private download(request: Incoming): GraphReply {
-    const header = request.headers.authorization;
-    const token = typeof header === 'string' ? header.match(/^Bearer\s+(\S+)$/i)?.[1] : undefined;
-    if (!token || !this.state.tokens.has(token)) return { status: 401, body: 'Unauthorized' };
-    const media = this.state.media.get(request.url.searchParams.get('mid') ?? '');
-    const expires = Number(request.url.searchParams.get('ext'));
-    if (!media || !(expires * 1000 > Date.now())) return { status: 404, body: 'Not Found' };
-    return { status: 200, body: media.bytes, headers: { 'content-type': media.mimeType, 'content-length': String(media.bytes.length) } };
-  }
-
-  private templates(request: Incoming, wabaId: string): GraphReply {
-    if (request.method === 'GET') return listTemplates(this.state, wabaId, request.url.searchParams, request.url.toString());
-    if (request.method === 'DELETE') return this.deleteTemplate(request, wabaId);
-    if (request.method !== 'POST') return unknownObject(wabaId, request.method);
-    const body = parseJson(request.raw);
-    if (!isObject(body)) return invalidParameter('Invalid parameter', 'The request body is not a JSON object.');
-    return createTemplate(this.state, wabaId, body, this.review === 'immediate' ? 'APPROVED' : 'PENDING');
-  }
-
-  /** DELETE ?name= removes every language of a template (and ?hsm_id= one of them). */
-  private deleteTemplate(request: Incoming, wabaId: string): GraphReply {
-    const name = request.url.searchParams.get('name');
-    if (!name) return missingParameter('The parameter name is required.');
-    const hsmId = request.url.searchParams.get('hsm_id');
-    const doomed = this.state.templates.filter((t) => t.wabaId === wabaId && t.name === name && (!hsmId || t.id === hsmId));
-    if (doomed.length === 0) return invalidParameter('Invalid parameter', `Message template "${name}" does not exist.`);
-    for (const t of doomed) this.state.templates.splice(this.state.templates.indexOf(t), 1);
-    return ok({ success: true });
-  }
-}
-
-function parseJson(raw: Buffer): unknown {
-  try {
-    return JSON.parse(raw.toString('utf8')) as unknown;
-  } catch {
-    return undefined;
   }
 }

@@ -1,10 +1,8 @@
 // /{waba-id}/message_templates: create (checked against Meta's template rules) and list.
-import { invalidParameter, invalidValue, missingParameter, templateExists, type GraphReply } from './errors.js';
+import { invalidParameter, invalidValue, missingParameter, templateExists, unknownObject, type GraphReply } from './errors.js';
 import { violation } from './request-validation.js';
+import { isObject, ok, parseJson, type Incoming, type Json } from './request.js';
 import { numericId, type GraphState, type Template, type TemplateStatus } from './state.js';
-
-type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Meta reads component and button types in either case and stores them upper-cased. */
 function normalized(body: Json): Json {
@@ -20,7 +18,7 @@ function normalized(body: Json): Json {
   return { ...body, category: typeof body.category === 'string' ? body.category.toUpperCase() : body.category, components };
 }
 
-export function createTemplate(state: GraphState, wabaId: string, raw: Json, status: TemplateStatus): GraphReply {
+function createTemplate(state: GraphState, wabaId: string, raw: Json, status: TemplateStatus): GraphReply {
   const body = normalized(raw);
   const found = violation('template_create', body);
   if (found) return found.kind === 'missing' ? missingParameter(found.details) : invalidValue(found.details);
@@ -31,7 +29,7 @@ export function createTemplate(state: GraphState, wabaId: string, raw: Json, sta
   if (state.template(wabaId, name, language)) return templateExists(name, language);
   const template: Template = { id: numericId(15), wabaId, name, language, category: String(body.category), status, components };
   state.templates.push(template);
-  return { status: 200, body: { id: template.id, status: template.status, category: template.category } };
+  return ok({ id: template.id, status: template.status, category: template.category });
 }
 
 export const templateView = (t: Template) => ({ name: t.name, components: t.components, language: t.language, status: t.status, category: t.category, id: t.id });
@@ -40,7 +38,7 @@ const cursor = (index: number) => Buffer.from(String(index)).toString('base64url
 const position = (value: string | null) => (value ? Number(Buffer.from(value, 'base64url').toString()) : NaN);
 
 /** Graph's cursor paging: `limit` (default 25) and `after`. */
-export function listTemplates(state: GraphState, wabaId: string, query: URLSearchParams, selfUrl: string): GraphReply {
+function listTemplates(state: GraphState, wabaId: string, query: URLSearchParams, selfUrl: string): GraphReply {
   const filters: Array<[string, (t: Template) => string]> = [['name', (t) => t.name], ['language', (t) => t.language], ['status', (t) => t.status], ['category', (t) => t.category]];
   let list = state.templates.filter((t) => t.wabaId === wabaId);
   for (const [key, field] of filters) {
@@ -63,5 +61,26 @@ export function listTemplates(state: GraphState, wabaId: string, query: URLSearc
     }
     body.paging = paging;
   }
-  return { status: 200, body };
+  return ok(body);
+}
+
+/** DELETE ?name= removes every language of a template (and ?hsm_id= just that one). */
+function deleteTemplate(state: GraphState, wabaId: string, query: URLSearchParams): GraphReply {
+  const name = query.get('name');
+  if (!name) return missingParameter('The parameter name is required.');
+  const hsmId = query.get('hsm_id');
+  const doomed = state.templates.filter((t) => t.wabaId === wabaId && t.name === name && (!hsmId || t.id === hsmId));
+  if (doomed.length === 0) return invalidParameter('Invalid parameter', `Message template "${name}" does not exist.`);
+  for (const t of doomed) state.templates.splice(state.templates.indexOf(t), 1);
+  return ok({ success: true });
+}
+
+/** /{waba-id}/message_templates, by method; new templates get `status` (APPROVED or PENDING). */
+export function templatesEdge(state: GraphState, wabaId: string, request: Incoming, status: TemplateStatus): GraphReply {
+  if (request.method === 'GET') return listTemplates(state, wabaId, request.url.searchParams, request.url.toString());
+  if (request.method === 'DELETE') return deleteTemplate(state, wabaId, request.url.searchParams);
+  if (request.method !== 'POST') return unknownObject(wabaId, request.method);
+  const body = parseJson(request.raw);
+  if (!isObject(body)) return invalidParameter('Invalid parameter', 'The request body is not a JSON object.');
+  return createTemplate(state, wabaId, body, status);
 }
