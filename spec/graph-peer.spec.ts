@@ -309,6 +309,9 @@ describe('Graph API peer (WhatsApp Cloud API)', () => {
       const described = await call('GET', `/${id}`);
       const info = await json(described);
       expect(info).to.include({ messaging_product: 'whatsapp', mime_type: 'image/png', sha256: createHash('sha256').update(PNG).digest('hex'), file_size: PNG.length, id });
+      const other = peer.addPhoneNumber();
+      expect(await errorOf(await call('GET', `/${id}?phone_number_id=${other.id}`))).to.include({ code: 100, error_subcode: 33 });
+      expect((await call('GET', `/${id}?phone_number_id=${phone.id}`)).status).to.equal(200);
       const url = String(info.url);
       expect((await fetch(url)).status).to.equal(401);
       expect((await fetch(url, { headers: { authorization: 'Bearer EAAGnope' } })).status).to.equal(401);

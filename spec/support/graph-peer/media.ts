@@ -46,7 +46,10 @@ export async function uploadMedia(state: GraphState, phone: PhoneNumber, request
   return ok({ id: media.id });
 }
 
-/** GET /{media-id}: a fresh lookaside URL with the file's type, hash and size. */
+/**
+ * GET /{media-id}: a fresh lookaside URL with the file's type, hex SHA-256 and size (a
+ * number here; the document's example quotes it, so clients had better take both).
+ */
 export function mediaView(media: Media, baseUrl: string): Json {
   const url = new URL(LOOKASIDE_PATH, baseUrl);
   url.searchParams.set('mid', media.id);

@@ -248,6 +248,9 @@ export class GraphPeer {
     const phone = this.state.phoneNumber(id);
     if (phone && method === 'GET') return showPhone(request, phone);
     const media = this.state.media.get(id);
+    // ?phone_number_id= asks Graph to act only if the media belongs to that number.
+    const owner = request.url.searchParams.get('phone_number_id');
+    if (media && owner !== null && owner !== media.phoneNumberId) return unknownObject(id, method);
     if (media && method === 'GET') return ok(mediaView(media, this.url));
     if (media && method === 'DELETE') {
       this.state.media.delete(id);
