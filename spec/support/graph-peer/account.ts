@@ -1,6 +1,6 @@
 // The business's phone numbers (GET /{phone-number-id}, GET /{waba-id}/phone_numbers)
 // and their business profiles (GET|POST /{phone-number-id}/whatsapp_business_profile).
-import { invalidParameter, missingParameter, type GraphReply } from './errors.js';
+import { invalidParameter, parameterRequired, type GraphReply } from './errors.js';
 import { violation } from './request-validation.js';
 import { isObject, ok, parseJson, type Incoming, type Json } from './request.js';
 import type { GraphState, PhoneNumber } from './state.js';
@@ -60,9 +60,8 @@ export function showProfile(request: Incoming, phone: PhoneNumber): GraphReply {
 export function updateProfile(request: Incoming, phone: PhoneNumber, baseUrl: string): GraphReply {
   const body = parseJson(request.raw);
   if (!isObject(body)) return invalidParameter('Invalid parameter', 'The request body is not a JSON object.');
-  if (body.messaging_product === undefined) return invalidParameter('The parameter messaging_product is required.');
   const found = violation('business_profile_update', body);
-  if (found) return found.kind === 'missing' ? missingParameter(found.details) : invalidParameter('Invalid parameter', found.details);
+  if (found) return found.kind === 'missing' ? parameterRequired(found.details) : invalidParameter('Invalid parameter', found.details);
   const { messaging_product: _product, profile_picture_handle: handle, ...fields } = body;
   Object.assign(phone.profile, fields);
   // Meta turns an upload handle into a picture URL; the peer keeps no bytes behind it

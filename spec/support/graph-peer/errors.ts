@@ -53,6 +53,23 @@ export const unknownObject = (id: string, method: string) =>
 export const unknownPath = (path: string) =>
   graphError({ status: 400, code: 2500, message: `Unknown path components: ${path}` });
 
+/** Graph's own check of a required parameter; `sentence` is "The parameter x is required." */
+export const parameterRequired = (sentence: string) => graphError({ status: 400, code: 100, message: `(#100) ${sentence}` });
+
+/**
+ * A body that breaks the API document, as Graph answers it: a missing parameter is
+ * "(#100) The parameter text['body'] is required.", a parameter of the wrong type or
+ * one that does not exist is "(#100) Invalid parameter" with the details, a value out
+ * of its limits is 131009 (observed answers: "Invalid buttons count. Min allowed
+ * buttons: 1, Max allowed buttons: 3" and malformed phone numbers come as 131009).
+ */
+export function refusal(found: { kind: 'missing' | 'unexpected' | 'invalid'; details: string }): GraphReply {
+  if (found.kind === 'missing') return parameterRequired(found.details);
+  if (found.kind === 'unexpected') return invalidParameter('Invalid parameter', found.details);
+  return invalidValue(found.details);
+}
+
+/** 131008: the Cloud API's own check of a parameter a template needs. */
 export const missingParameter = (details: string) =>
   graphError({ status: 400, code: 131008, message: '(#131008) Required parameter is missing', details });
 
@@ -64,6 +81,9 @@ export const templateMissing = (details: string) =>
 
 export const templateParameterCount = (details: string) =>
   graphError({ status: 400, code: 132000, message: '(#132000) Number of parameters does not match the expected number of params', details });
+
+export const templateFormatMismatch = (details: string) =>
+  graphError({ status: 400, code: 132012, message: '(#132012) Parameter format does not match format in the created template', details });
 
 export const mediaUploadError = (details: string) =>
   graphError({ status: 400, code: 131053, message: '(#131053) Media upload error', details });

@@ -1,7 +1,7 @@
 // Media: uploads (POST /{phone-number-id}/media), their description (GET /{media-id})
 // and the lookaside URL that serves the bytes to a token holder for five minutes.
 import { randomBytes } from 'node:crypto';
-import { invalidParameter, mediaUploadError, missingParameter, type GraphReply } from './errors.js';
+import { invalidParameter, mediaUploadError, parameterRequired, type GraphReply } from './errors.js';
 import { bearerOf, ok, type Incoming, type Json } from './request.js';
 import type { GraphState, Media, PhoneNumber } from './state.js';
 
@@ -31,12 +31,12 @@ export async function uploadMedia(state: GraphState, phone: PhoneNumber, request
     return invalidParameter('Invalid parameter', 'The multipart body could not be read.');
   }
   const product = form.get('messaging_product');
-  if (product === null) return invalidParameter('The parameter messaging_product is required.');
+  if (product === null) return parameterRequired('The parameter messaging_product is required.');
   if (product !== 'whatsapp') return invalidParameter(`Param messaging_product must be one of {WHATSAPP} - got "${String(product)}".`);
   const file = form.get('file');
-  if (file === null || typeof file === 'string') return missingParameter('The parameter file is required.');
+  if (file === null || typeof file === 'string') return parameterRequired('The parameter file is required.');
   const type = form.get('type');
-  if (typeof type !== 'string' || type === '') return missingParameter('The parameter type is required.');
+  if (typeof type !== 'string' || type === '') return parameterRequired('The parameter type is required.');
   const limit = UPLOAD_LIMITS[type];
   if (limit === undefined) return mediaUploadError(`Param file must be a file with one of the following types: ${Object.keys(UPLOAD_LIMITS).join(', ')}. Received file of type '${type}'.`);
   const bytes = Buffer.from(await file.arrayBuffer());

@@ -1,13 +1,6 @@
 // POST /{phone-number-id}/messages: what the Cloud API checks before it accepts a send.
-import {
-  invalidParameter,
-  invalidValue,
-  missingParameter,
-  templateMissing,
-  templateParameterCount,
-  type GraphReply,
-} from './errors.js';
-import { MESSAGE_KINDS, violation, type MessageKind, type Violation } from './request-validation.js';
+import { invalidParameter, invalidValue, missingParameter, parameterRequired, refusal, templateFormatMismatch, templateMissing, templateParameterCount, type GraphReply } from './errors.js';
+import { MESSAGE_KINDS, violation, type MessageKind } from './request-validation.js';
 import { isObject, type Json } from './request.js';
 import type { GraphState, PhoneNumber, Template } from './state.js';
 
@@ -16,11 +9,10 @@ export interface AcceptedSend { kind: MessageKind; waId: string }
 /** A read receipt (status "read") for a message the number received. */
 export interface ReadReceipt { messageId: string }
 
-const refusal = (found: Violation): GraphReply => (found.kind === 'missing' ? missingParameter(found.details) : invalidValue(found.details));
 
 /** Graph checks messaging_product before anything else, with its own (#100) words. */
 function productError(body: Json): GraphReply | null {
-  if (body.messaging_product === undefined) return invalidParameter('The parameter messaging_product is required.');
+  if (body.messaging_product === undefined) return parameterRequired('The parameter messaging_product is required.');
   if (body.messaging_product !== 'whatsapp') return invalidParameter(`Param messaging_product must be one of {WHATSAPP} - got "${String(body.messaging_product)}".`);
   return null;
 }
@@ -69,10 +61,45 @@ function templateComponent(template: Template, type: string): Json | undefined {
   return template.components.find((c) => String(c.type).toUpperCase() === type) as Json | undefined;
 }
 
+function sentComponents(body: Json): Json[] {
+  return ((body.template as Json).components ?? []) as Json[];
+}
+
 function parametersFor(body: Json, type: string): unknown[] {
-  const components = ((body.template as Json).components ?? []) as Json[];
-  const component = components.find((c) => c.type === type);
+  const component = sentComponents(body).find((c) => c.type === type);
   return Array.isArray(component?.parameters) ? component.parameters : [];
+}
+
+const MEDIA_FORMATS = ['IMAGE', 'VIDEO', 'DOCUMENT', 'LOCATION'];
+
+/** A text header or the body: as many parameters as placeholders (132000 otherwise). */
+function textParameterError(template: Template, body: Json, type: 'HEADER' | 'BODY'): GraphReply | null {
+  const component = templateComponent(template, type);
+  if (component && MEDIA_FORMATS.includes(String(component.format))) return null;
+  const expected = component ? placeholders(component.text) : 0;
+  const given = parametersFor(body, type.toLowerCase()).length;
+  if (given === expected) return null;
+  return templateParameterCount(`${type.toLowerCase()}: number of localizable_params (${given}) does not match the expected number of params (${expected})`);
+}
+
+/** A media header needs its image, video, document or location as the header's parameter (132012). */
+function headerFormatError(template: Template, body: Json): GraphReply | null {
+  const format = String(templateComponent(template, 'HEADER')?.format ?? '');
+  if (!MEDIA_FORMATS.includes(format)) return null;
+  const [parameter] = parametersFor(body, 'header') as Json[];
+  const received = isObject(parameter) && typeof parameter.type === 'string' ? parameter.type.toUpperCase() : 'UNKNOWN';
+  return received === format ? null : templateFormatMismatch(`header: Format mismatch, expected ${format}, received ${received}`);
+}
+
+/** A URL button whose URL holds a placeholder needs its `button` component (sub_type url, its index) with a parameter. */
+function buttonParameterError(template: Template, body: Json): GraphReply | null {
+  const buttons = (templateComponent(template, 'BUTTONS')?.buttons ?? []) as Json[];
+  for (const [index, button] of buttons.entries()) {
+    if (String(button.type).toUpperCase() !== 'URL' || placeholders(button.url) === 0) continue;
+    const sent = sentComponents(body).find((c) => c.type === 'button' && c.sub_type === 'url' && Number(c.index) === index);
+    if (!sent || !Array.isArray(sent.parameters) || sent.parameters.length === 0) return missingParameter(`buttons: Button at index ${index} of type Url requires a parameter`);
+  }
+  return null;
 }
 
 function templateError(state: GraphState, phone: PhoneNumber, body: Json): GraphReply | null {
@@ -81,14 +108,7 @@ function templateError(state: GraphState, phone: PhoneNumber, body: Json): Graph
   const language = String((sent.language as Json).code);
   const template = state.template(phone.wabaId, name, language);
   if (!template || template.status !== 'APPROVED') return templateMissing(`template name (${name}) does not exist in ${language}`);
-  for (const [type, lower] of [['BODY', 'body'], ['HEADER', 'header']] as const) {
-    const component = templateComponent(template, type);
-    const expected = component && (component.format === undefined || component.format === 'TEXT') ? placeholders(component.text) : 0;
-    const given = parametersFor(body, lower).length;
-    if (type === 'HEADER' && component && component.format !== undefined && component.format !== 'TEXT') continue;
-    if (given !== expected) return templateParameterCount(`${lower}: number of localizable_params (${given}) does not match the expected number of params (${expected})`);
-  }
-  return null;
+  return textParameterError(template, body, 'HEADER') ?? headerFormatError(template, body) ?? textParameterError(template, body, 'BODY') ?? buttonParameterError(template, body);
 }
 
 /** The send's refusal as Meta words it, or what the peer accepts. */

@@ -7,10 +7,13 @@ export const MESSAGE_KINDS = ['text', 'audio', 'document', 'image', 'location', 
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 export type Operation = keyof typeof document.requestBodies | `message:${MessageKind}`;
 
-/** What is wrong with a body, in Meta's two words for it. */
+/**
+ * What is wrong with a body, sorted the way Graph sorts it: `missing` (a required parameter
+ * is absent) and `unexpected` (a parameter of the wrong JSON type, or one the object does
+ * not have) are Graph's own (#100) checks; `invalid` is a value the Cloud API refuses (131009).
+ */
 export interface Violation {
-  /** `missing`: a required parameter is absent (131008); `invalid`: a value is not valid (131009). */
-  kind: 'missing' | 'invalid';
+  kind: 'missing' | 'unexpected' | 'invalid';
   details: string;
 }
 
@@ -84,7 +87,10 @@ function mostSpecific(errors: ErrorObject[]): Violation {
   }
   if (chosen.keyword === 'additionalProperties') {
     const extra = (chosen.params as { additionalProperty: string }).additionalProperty;
-    return { kind: 'invalid', details: `Param ${parameterName(chosen.instancePath, extra)} is not a valid parameter here.` };
+    return { kind: 'unexpected', details: `Param ${parameterName(chosen.instancePath, extra)} is not a valid parameter.` };
+  }
+  if (chosen.keyword === 'type') {
+    return { kind: 'unexpected', details: `Param ${parameterName(chosen.instancePath)} ${chosen.message ?? 'has the wrong type'}.` };
   }
   return { kind: 'invalid', details: `Param ${parameterName(chosen.instancePath)} ${chosen.message ?? 'is invalid'}.` };
 }

@@ -1,5 +1,5 @@
 // /{waba-id}/message_templates: create (checked against Meta's template rules) and list.
-import { invalidParameter, invalidValue, missingParameter, templateExists, unknownObject, type GraphReply } from './errors.js';
+import { invalidParameter, parameterRequired, templateExists, unknownObject, type GraphReply } from './errors.js';
 import { violation } from './request-validation.js';
 import { isObject, ok, parseJson, type Incoming, type Json } from './request.js';
 import { numericId, type GraphState, type Template, type TemplateStatus } from './state.js';
@@ -21,7 +21,8 @@ function normalized(body: Json): Json {
 function createTemplate(state: GraphState, wabaId: string, raw: Json, status: TemplateStatus): GraphReply {
   const body = normalized(raw);
   const found = violation('template_create', body);
-  if (found) return found.kind === 'missing' ? missingParameter(found.details) : invalidValue(found.details);
+  // Template creation answers its refusals as (#100), whatever was wrong.
+  if (found) return found.kind === 'missing' ? parameterRequired(found.details) : invalidParameter('Invalid parameter', found.details);
   const components = body.components as Json[];
   if (components.filter((c) => c.type === 'BODY').length !== 1) return invalidParameter('Invalid parameter', 'A template needs exactly one BODY component.');
   const name = String(body.name);
@@ -67,7 +68,7 @@ function listTemplates(state: GraphState, wabaId: string, query: URLSearchParams
 /** DELETE ?name= removes every language of a template (and ?hsm_id= just that one). */
 function deleteTemplate(state: GraphState, wabaId: string, query: URLSearchParams): GraphReply {
   const name = query.get('name');
-  if (!name) return missingParameter('The parameter name is required.');
+  if (!name) return parameterRequired('The parameter name is required.');
   const hsmId = query.get('hsm_id');
   const doomed = state.templates.filter((t) => t.wabaId === wabaId && t.name === name && (!hsmId || t.id === hsmId));
   if (doomed.length === 0) return invalidParameter('Invalid parameter', `Message template "${name}" does not exist.`);
