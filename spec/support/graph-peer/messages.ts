@@ -1,5 +1,15 @@
 // POST /{phone-number-id}/messages: what the Cloud API checks before it accepts a send.
-import { invalidParameter, invalidValue, missingParameter, parameterRequired, refusal, templateFormatMismatch, templateMissing, templateParameterCount, type GraphReply } from './errors.js';
+import {
+  invalidParameter,
+  invalidValue,
+  missingParameter,
+  parameterRequired,
+  refusal,
+  templateFormatMismatch,
+  templateMissing,
+  templateParameterCount,
+  type GraphReply,
+} from './errors.js';
 import { MESSAGE_KINDS, violation, type MessageKind } from './request-validation.js';
 import { isObject, type Json } from './request.js';
 import type { GraphState, PhoneNumber, Template } from './state.js';
@@ -8,7 +18,6 @@ import type { GraphState, PhoneNumber, Template } from './state.js';
 export interface AcceptedSend { kind: MessageKind; waId: string }
 /** A read receipt (status "read") for a message the number received. */
 export interface ReadReceipt { messageId: string }
-
 
 /** Graph checks messaging_product before anything else, with its own (#100) words. */
 function productError(body: Json): GraphReply | null {

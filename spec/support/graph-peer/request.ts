@@ -1,4 +1,4 @@
-// One request as the peer's handlers see it, and the small helpers they share.
+// One request as the peer's handlers see it, and the small functions they share.
 import type http from 'node:http';
 import type { GraphReply } from './errors.js';
 
