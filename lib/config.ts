@@ -54,9 +54,7 @@ export interface Config {
     testUrl: string;
     testTimeoutMs: number;
   };
-  waBusiness: {
-    verifyToken: string;
-  };
+  waBusiness: WaBusinessConfig;
   chatwoot: ChatwootServerConfig;
   whatsapp: WhatsAppConfig;
   events: EventsConfig;
@@ -67,6 +65,24 @@ export interface Config {
 }
 
 /** Chatwoot switches for the whole server, with Evolution's names and defaults. */
+/** Meta's WhatsApp Cloud API, for WHATSAPP-BUSINESS instances. */
+export interface WaBusinessConfig {
+  /** The Graph API host, without a trailing slash. */
+  url: string;
+  /** The Graph API version in every path, e.g. v20.0. */
+  version: string;
+  /** Template language when a send names none. */
+  language: string;
+  /** What Meta must send as hub.verify_token when it verifies the callback URL. */
+  verifyToken: string;
+  /** The Meta app's secret: when set, a callback without a valid X-Hub-Signature-256 is refused. */
+  appSecret: string | null;
+  timeoutMs: number;
+  /** Calls Meta throttles are tried this many times in all, backing off from retryBaseMs. */
+  retryAttempts: number;
+  retryBaseMs: number;
+}
+
 export interface ChatwootServerConfig {
   /** Without it no instance's Chatwoot configuration is acted on. */
   enabled: boolean;
@@ -286,7 +302,14 @@ export function loadConfig(env: Env = process.env): Config {
       testTimeoutMs: read.integer('PROXY_TEST_TIMEOUT_MS', 10_000, 1),
     },
     waBusiness: {
+      url: read.url('WA_BUSINESS_URL', 'https://graph.facebook.com').replace(/\/+$/, ''),
+      version: read.string('WA_BUSINESS_VERSION', 'v20.0'),
+      language: read.string('WA_BUSINESS_LANGUAGE', 'en_US'),
       verifyToken: read.string('WA_BUSINESS_TOKEN_WEBHOOK', 'evolution'),
+      appSecret: read.string('WA_BUSINESS_APP_SECRET', '') || null,
+      timeoutMs: read.integer('WA_BUSINESS_TIMEOUT_MS', 15_000, 1),
+      retryAttempts: read.integer('WA_BUSINESS_RETRY_ATTEMPTS', 5, 1),
+      retryBaseMs: read.integer('WA_BUSINESS_RETRY_BASE_MS', 1_000, 1),
     },
     chatwoot: {
       enabled: read.boolean('CHATWOOT_ENABLED', false),
