@@ -14,6 +14,8 @@ import { chatwootRoutes } from './routes/chatwoot.js';
 import { eventIntegrationRoutes } from './routes/event-integrations.js';
 import { instanceRoutes } from './routes/instance.js';
 import { messageRoutes } from './routes/message.js';
+import { metricsRoutes } from './routes/metrics.js';
+import { requestMetrics } from '../metrics/http-middleware.js';
 import { outboxRoutes } from './routes/outbox.js';
 import { proxyRoutes } from './routes/proxy.js';
 import { serviceRoutes } from './routes/service.js';
@@ -28,6 +30,8 @@ export function createApp(deps: AppDeps, logger: Logger): Koa {
   app.silent = true; // errorMiddleware logs what needs logging
   const routeDeps: RouteDeps = { ...deps, auth: createAuth(deps.config.apiKey, deps.repos.instances) };
 
+  // First, to time the whole request and see the status the client gets.
+  if (deps.metrics) app.use(requestMetrics(deps.metrics));
   app.use(errorMiddleware(logger));
   app.use(guardPathAndQuery());
   app.use(
@@ -63,6 +67,7 @@ export function createApp(deps: AppDeps, logger: Logger): Koa {
     ...appStateRoutes(routeDeps),
     groupRoutes(routeDeps),
     callRoutes(routeDeps),
+    ...(deps.metrics ? [metricsRoutes(routeDeps, deps.metrics)] : []),
   ];
   for (const router of routers) app.use(router.routes()).use(router.allowedMethods());
   return app;
