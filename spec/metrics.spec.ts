@@ -98,6 +98,20 @@ describe('GET /metrics', function () {
       expect(receiver.events().filter((event) => event === 'send.message')).to.have.length.of.at.least(3);
     });
 
+    it('counts a refused event as rejected and shows it among the dead letters until it is replayed', async () => {
+      const dead = { sink: 'webhook' };
+      const rejected = await value('wa_gateway_sink_deliveries_total', { sink: 'webhook', outcome: 'reject' });
+      receiver.respondWith(() => 410);
+      await send('refused');
+      await eventually(async () => (await value('wa_gateway_outbox_dead_letters', dead)) === 1, 10_000, 'one dead letter');
+      expect(await value('wa_gateway_sink_deliveries_total', { sink: 'webhook', outcome: 'reject' })).to.equal(rejected + 1);
+
+      receiver.respondWith(() => 200);
+      const replayed = await running.api.post(`/outbox/replay/${NAME}`, {});
+      expect(replayed.body).to.deep.equal({ replayed: 1 });
+      await eventually(async () => (await value('wa_gateway_outbox_dead_letters', dead)) === 0, 10_000, 'no dead letter after the replay');
+    });
+
     it('counts a worker crash and the restart its restart policy schedules', async () => {
       const crashes = await value('wa_gateway_worker_crashes_total', { instance: NAME });
       const restarts = await value('wa_gateway_worker_restarts_total', { instance: NAME });
