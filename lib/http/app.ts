@@ -13,6 +13,7 @@ import { groupRoutes } from './routes/group.js';
 import { chatwootRoutes } from './routes/chatwoot.js';
 import { eventIntegrationRoutes } from './routes/event-integrations.js';
 import { instanceRoutes } from './routes/instance.js';
+import { managerRoutes } from './routes/manager.js';
 import { messageRoutes } from './routes/message.js';
 import { outboxRoutes } from './routes/outbox.js';
 import { proxyRoutes } from './routes/proxy.js';
@@ -63,6 +64,7 @@ export function createApp(deps: AppDeps, logger: Logger): Koa {
     ...appStateRoutes(routeDeps),
     groupRoutes(routeDeps),
     callRoutes(routeDeps),
+    managerRoutes(),
   ];
   for (const router of routers) app.use(router.routes()).use(router.allowedMethods());
   return app;
