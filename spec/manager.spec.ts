@@ -2,10 +2,12 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { expect } from 'chai';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { eventually } from './support/eventually.js';
 import { API_KEY } from './support/gateway-process.js';
 import { startInProcess, type InProcessGateway } from './support/in-process-gateway.js';
 import { emulatorEnv, stateOf } from './support/paired.js';
 import { testDatabase } from './support/test-database.js';
+import { WebhookReceiver } from './support/webhook-receiver.js';
 import { WaEmulator } from './support/whatsapp-emulator/index.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -47,6 +49,7 @@ const storage = (page: Page): Promise<{ session: Record<string, string>; local: 
 describe(`manager page in Chromium (${testDatabase})`, function () {
   this.timeout(90_000);
   let wa: WaEmulator;
+  let receiver: WebhookReceiver;
   let running: InProcessGateway;
   let browser: Browser;
   let context: BrowserContext;
@@ -60,7 +63,8 @@ describe(`manager page in Chromium (${testDatabase})`, function () {
       this.skip();
     }
     wa = await WaEmulator.start();
-    running = await startInProcess(emulatorEnv(wa));
+    receiver = await WebhookReceiver.start();
+    running = await startInProcess({ ...emulatorEnv(wa), OUTBOX_POLL_MS: '50' });
     baseUrl = running.api.baseUrl;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -79,6 +83,7 @@ describe(`manager page in Chromium (${testDatabase})`, function () {
   after(async () => {
     await browser?.close();
     await running?.stop();
+    await receiver?.stop();
     await wa?.stop();
   });
 
@@ -175,6 +180,73 @@ describe(`manager page in Chromium (${testDatabase})`, function () {
     await panel.getByText('Dead letters', { exact: true }).click();
     await panel.getByText('None: every event was delivered or is still being tried.').waitFor();
     expect(problems).to.deep.equal([]);
+  });
+
+  it('restarts keeping the session, then logs out of WhatsApp, each after confirmation', async () => {
+    const page = await context.newPage();
+    await page.goto(`${baseUrl}/manager`);
+    await logIn(page, API_KEY);
+    await page.getByRole('button', { name: 'Open front-desk' }).click();
+    const panel = page.locator('[data-panel="front-desk"]');
+    await panel.locator('[data-state="open"]').waitFor();
+
+    await panel.getByRole('button', { name: 'Restart' }).click();
+    await panel.getByRole('button', { name: 'Yes, restart' }).click();
+    await panel.getByText('Restarted.').waitFor();
+    await panel.locator('[data-state="open"]').waitFor({ timeout: 15_000 });
+
+    await panel.getByRole('button', { name: 'Log out' }).click();
+    await panel.getByText('Log front-desk out of WhatsApp? The phone must be linked again.').waitFor();
+    await panel.getByRole('button', { name: 'Yes, log out' }).click();
+    await panel.locator('[data-state="close"]').waitFor({ timeout: 15_000 });
+    expect((await stateOf(running.api, 'front-desk')).state).to.equal('close');
+    await panel.getByRole('button', { name: 'Show QR code' }).waitFor();
+  });
+
+  it('asks for a pairing code for a phone number and shows it', async () => {
+    expect((await running.api.post('/instance/create', { instanceName: 'by-code' })).status).to.equal(201);
+    const page = await context.newPage();
+    await page.goto(`${baseUrl}/manager`);
+    await logIn(page, API_KEY);
+    await page.getByRole('button', { name: 'Open by-code' }).click();
+    const panel = page.locator('[data-panel="by-code"]');
+
+    await panel.getByLabel('Phone number').fill('15550007002');
+    await panel.getByRole('button', { name: 'Get pairing code' }).click();
+    const code = panel.locator('[data-pairing-code]');
+    await code.waitFor();
+    expect(await code.textContent()).to.match(/^[A-Z0-9]{8}$/);
+    await eventually(() => wa.pairingCodeRequests.some((r) => r.phone === '15550007002'), 5_000, 'the pairing request');
+    expect(await panel.getByRole('img', { name: /QR code/ }).count()).to.equal(0);
+  });
+
+  it('lists a dead letter with its error and replays the chosen one', async () => {
+    let refuse = true;
+    receiver.respondWith((request) => (request.body.instance === 'hooked' && refuse ? 400 : 200));
+    const created = await running.api.post('/instance/create', { instanceName: 'hooked', webhook: { url: `${receiver.url}/hooked` } });
+    expect(created.status).to.equal(201);
+    await eventually(async () => (await running.api.get('/outbox/deadLetters/hooked')).body.total === 1, 5_000, 'a dead letter');
+
+    const page = await context.newPage();
+    await page.goto(`${baseUrl}/manager`);
+    await logIn(page, API_KEY);
+    await page.getByRole('button', { name: 'Open hooked' }).click();
+    const panel = page.locator('[data-panel="hooked"]');
+    await panel.getByText('Webhook', { exact: true }).click();
+    await panel.locator('dd', { hasText: `${receiver.url}/hooked` }).waitFor();
+
+    await panel.getByText('Dead letters', { exact: true }).click();
+    const row = panel.locator('table.dead-letters tbody tr');
+    await row.waitFor();
+    expect(await row.count()).to.equal(1);
+    expect(await row.textContent()).to.include('INSTANCE_CREATE').and.match(/HTTP 400/);
+    await panel.getByRole('checkbox', { name: /^Choose INSTANCE_CREATE #\d+$/ }).check();
+
+    refuse = false;
+    await panel.getByRole('button', { name: 'Replay chosen' }).click();
+    await panel.getByText('1 event put back in line.').waitFor();
+    await eventually(() => receiver.accepted.some((r) => r.body.instance === 'hooked'), 5_000, 'the replayed delivery');
+    expect((await running.api.get('/outbox/deadLetters/hooked')).body.total).to.equal(0);
   });
 
   it('deletes an instance only after confirmation', async () => {
