@@ -1,6 +1,6 @@
 import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
-import { describeError, type Api, type QrView } from './api.js';
+import { ApiError, describeError, type Api, type QrView } from './api.js';
 import type { Selection } from './dashboard.js';
 
 interface Fields {
@@ -50,7 +50,9 @@ export function CreateForm({ api, onCreated }: { api: Api; onCreated: (selection
       setFields(EMPTY);
       onCreated({ name: created.instance.instanceName, firstQr: created.qrcode });
     } catch (failure) {
-      setError(describeError(failure));
+      // Signed in with an instance's token, the rest of the page works; creating does not.
+      const tokenOnly = failure instanceof ApiError && failure.status === 401;
+      setError(tokenOnly ? 'Only the global API key can create instances.' : describeError(failure));
     } finally {
       setBusy(false);
     }

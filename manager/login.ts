@@ -28,7 +28,7 @@ export function Login({ onLoggedIn }: { onLoggedIn: (key: string) => void }) {
   return html`
     <section class="card narrow" aria-labelledby="login-title">
       <h2 id="login-title">Log in</h2>
-      <form onSubmit=${submit} method="post" action="#">
+      <form onSubmit=${submit} method="post">
         <label for="apikey">API key</label>
         <p class="hint" id="apikey-hint">The global key, or an instance's token. It stays in this tab only.</p>
         <input

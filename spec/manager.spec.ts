@@ -10,7 +10,8 @@ import { testDatabase } from './support/test-database.js';
 import { WebhookReceiver } from './support/webhook-receiver.js';
 import { WaEmulator } from './support/whatsapp-emulator/index.js';
 
-const CHROMIUM = '/usr/bin/chromium';
+/** Debian's Chromium; CHROMIUM_PATH points elsewhere. */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = resolve('test-artifacts');
 const OWNER = '15550007000';
 const WRONG_KEY = 'not-the-key';
@@ -267,6 +268,21 @@ describe(`manager page in Chromium (${testDatabase})`, function () {
     await panel.getByRole('button', { name: 'Yes, delete' }).click();
     await page.locator('[data-instance="spare"]').waitFor({ state: 'detached' });
     expect((await running.api.get('/instance/fetchInstances?instanceName=spare')).status).to.equal(404);
+  });
+
+  it("with an instance's token shows that instance only, and cannot create", async () => {
+    const created = await running.api.post('/instance/create', { instanceName: 'own' });
+    expect(created.status).to.equal(201);
+    const page = await context.newPage();
+    await page.goto(`${baseUrl}/manager`);
+    await logIn(page, created.body.hash);
+    await page.locator('[data-instance="own"]').waitFor();
+    expect(await page.locator('[data-instance]').count()).to.equal(1);
+
+    await page.getByLabel('Instance name').fill('not-mine');
+    await page.getByRole('button', { name: 'Create' }).click();
+    await page.getByText('Only the global API key can create instances.').waitFor();
+    expect((await running.api.get('/instance/fetchInstances?instanceName=not-mine')).status).to.equal(404);
   });
 
   it('signing out forgets the key', async () => {
