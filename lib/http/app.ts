@@ -13,6 +13,7 @@ import { groupRoutes } from './routes/group.js';
 import { chatwootRoutes } from './routes/chatwoot.js';
 import { eventIntegrationRoutes } from './routes/event-integrations.js';
 import { instanceRoutes } from './routes/instance.js';
+import { managerRoutes } from './routes/manager.js';
 import { messageRoutes } from './routes/message.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { requestMetrics } from '../metrics/http-middleware.js';
@@ -68,6 +69,7 @@ export function createApp(deps: AppDeps, logger: Logger): Koa {
     groupRoutes(routeDeps),
     callRoutes(routeDeps),
     ...(deps.metrics ? [metricsRoutes(routeDeps, deps.metrics)] : []),
+    managerRoutes(),
   ];
   for (const router of routers) app.use(router.routes()).use(router.allowedMethods());
   return app;
