@@ -2,6 +2,8 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsPkg from 'ajv-formats';
 import { expect } from 'chai';
+import { existsSync } from 'node:fs';
+import { chromium } from 'playwright-core';
 import { routeTable } from '../lib/http/route-table.js';
 import { startInProcess, type InProcessGateway } from './support/in-process-gateway.js';
 import { testDatabase } from './support/test-database.js';
@@ -66,6 +68,10 @@ describe(`OpenAPI document and docs page (${testDatabase})`, function () {
     const schemas = schemasIn(doc);
     expect(schemas.length).to.be.greaterThan(100);
     for (const schema of schemas) expect(() => ajv.compile(schema as object), JSON.stringify(schema).slice(0, 300)).not.to.throw();
+    // draft-07's `dependencies` (kept by 2020-12 compilers for compatibility) is written the 2020-12 way.
+    expect(JSON.stringify(doc)).not.to.include('"dependencies"');
+    const create = doc.paths['/instance/create'].post.requestBody?.content['application/json'].schema as { dependentRequired?: unknown };
+    expect(create.dependentRequired).to.deep.equal({ proxyHost: ['proxyPort'], proxyPort: ['proxyHost'] });
   });
 
   it('describes every route the routers answer, with its method, and nothing else', () => {
@@ -127,5 +133,34 @@ describe(`OpenAPI document and docs page (${testDatabase})`, function () {
     const init = await (await fetch(`${base}/docs/init.js`)).text();
     expect(init).to.include("url: '/openapi.json'");
     expect(init).to.include('validatorUrl: null');
+  });
+
+  it('renders every route in Chromium from this server alone', async function () {
+    const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+    if (!existsSync(executablePath)) {
+      if (process.env.CI === 'true') throw new Error(`no Chromium at ${executablePath}`);
+      console.warn(`      skipped: no Chromium at ${executablePath}`);
+      this.skip();
+    }
+    const browser = await chromium.launch({ executablePath, args: ['--no-sandbox'] });
+    try {
+      const page = await browser.newPage();
+      const elsewhere: string[] = [];
+      // Anything asked of another origin is refused and noted: the page must not need it.
+      await page.route('**/*', (route) => {
+        const url = route.request().url();
+        if (new URL(url).origin === base || url.startsWith('data:')) return route.continue();
+        elsewhere.push(url);
+        return route.abort();
+      });
+      await page.goto(`${base}/docs`);
+      await page.locator('.opblock').first().waitFor({ timeout: 20_000 });
+      const shown = await page.locator('.opblock').count();
+      const described = Object.values(doc.paths).reduce((sum, item) => sum + Object.keys(item).length, 0);
+      expect(shown).to.equal(described);
+      expect(elsewhere).to.deep.equal([]);
+    } finally {
+      await browser.close();
+    }
   });
 });
