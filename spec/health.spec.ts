@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { startFauxqs } from 'fauxqs';
 import net, { type AddressInfo } from 'node:net';
 import { startInProcess, type InProcessGateway } from './support/in-process-gateway.js';
 import { NATS, RABBITMQ, reachable, requireService } from './support/services.js';
@@ -10,6 +11,11 @@ import {
   postgresDatabaseName,
   testDatabase,
 } from './support/test-database.js';
+
+/** SQS settings for an endpoint, with the test credentials fauxqs takes. */
+function sqsAt(endpoint: string): Record<string, string> {
+  return { SQS_ENABLED: 'true', SQS_ENDPOINT: endpoint, SQS_REGION: 'us-east-1', SQS_ACCESS_KEY_ID: 'test', SQS_SECRET_ACCESS_KEY: 'test' };
+}
 
 /** A port nothing listens on: bound, then released. */
 async function closedPort(): Promise<number> {
@@ -53,7 +59,7 @@ describe(`health: liveness and readiness (${testDatabase})`, function () {
     expect(health.body).to.have.keys('status', 'database', 'workers');
   });
 
-  it('is not ready while the enabled RabbitMQ and NATS cannot be reached, and stays live', async () => {
+  it('is not ready while the enabled RabbitMQ, NATS and SQS cannot be reached, and stays live', async () => {
     const port = await closedPort();
     running = await startInProcess({
       RABBITMQ_ENABLED: 'true',
@@ -62,6 +68,7 @@ describe(`health: liveness and readiness (${testDatabase})`, function () {
       NATS_ENABLED: 'true',
       NATS_GLOBAL_ENABLED: 'true',
       NATS_URI: `nats://127.0.0.1:${port}`,
+      ...sqsAt(`http://127.0.0.1:${port}`),
     });
     const base = running.api.baseUrl;
     for (let attempt = 0; attempt < 2; attempt += 1) {
@@ -69,25 +76,33 @@ describe(`health: liveness and readiness (${testDatabase})`, function () {
       const ready = await get(base, '/health/ready');
       expect(ready.status).to.equal(503);
       expect(ready.body.status).to.equal('unavailable');
-      expect(ready.body.failed).to.have.members(['rabbitmq', 'nats']);
+      expect(ready.body.failed).to.have.members(['rabbitmq', 'nats', 'sqs']);
       expect(ready.body.checks?.database.ok).to.equal(true);
       expect(ready.body.checks?.rabbitmq.error).to.match(/ECONNREFUSED/);
       expect(ready.body.checks?.nats.ok).to.equal(false);
+      expect(ready.body.checks?.sqs.error).to.match(/ECONNREFUSED/);
     }
     expect((await get(base, '/health/live')).status).to.equal(200);
     // /health is about the database and workers, as clients read it today.
     expect((await get(base, '/health')).status).to.equal(200);
   });
 
-  it('is ready when the enabled RabbitMQ and NATS answer', async function () {
+  it('is ready when the enabled RabbitMQ, NATS and SQS answer', async function () {
     if (!(await reachable(RABBITMQ.host, RABBITMQ.port)) || !(await reachable(NATS.host, NATS.port))) {
       if (process.env.CI === 'true') throw new Error('RabbitMQ and NATS must run for this case');
       this.skip();
     }
-    running = await startInProcess({ RABBITMQ_ENABLED: 'true', RABBITMQ_URI: RABBITMQ.uri, NATS_ENABLED: 'true', NATS_URI: NATS.uri });
-    const ready = await get(running.api.baseUrl, '/health/ready');
-    expect(ready.status, JSON.stringify(ready.body)).to.equal(200);
-    expect(Object.keys(ready.body.checks ?? {})).to.have.members(['database', 'rabbitmq', 'nats']);
+    const fauxqs = await startFauxqs({ port: 0, logger: false });
+    try {
+      running = await startInProcess({ RABBITMQ_ENABLED: 'true', RABBITMQ_URI: RABBITMQ.uri, NATS_ENABLED: 'true', NATS_URI: NATS.uri, ...sqsAt(fauxqs.address) });
+      const ready = await get(running.api.baseUrl, '/health/ready');
+      expect(ready.status, JSON.stringify(ready.body)).to.equal(200);
+      expect(Object.keys(ready.body.checks ?? {})).to.have.members(['database', 'rabbitmq', 'nats', 'sqs']);
+    } finally {
+      await running?.stop();
+      running = undefined;
+      await fauxqs.stop();
+    }
   });
 
   describe('with the database cut off (PostgreSQL behind a relay)', () => {
