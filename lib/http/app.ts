@@ -2,6 +2,8 @@ import Koa from 'koa';
 import { HttpMethodEnum, koaBody } from 'koa-body';
 import type { Logger } from '../logger.js';
 import { createAuth } from './auth.js';
+import { openApiDocument } from './openapi.js';
+import { routeTable } from './route-table.js';
 import { errorMiddleware } from './error-middleware.js';
 import { bodyReadFailed, guardBody, guardPathAndQuery } from './request-guard.js';
 import type { RouteDeps } from './route-deps.js';
@@ -11,6 +13,7 @@ import { chatRoutes } from './routes/chat.js';
 import { profileRoutes } from './routes/profile.js';
 import { groupRoutes } from './routes/group.js';
 import { chatwootRoutes } from './routes/chatwoot.js';
+import { docsRoutes } from './routes/docs.js';
 import { eventIntegrationRoutes } from './routes/event-integrations.js';
 import { instanceRoutes } from './routes/instance.js';
 import { managerRoutes } from './routes/manager.js';
@@ -51,8 +54,10 @@ export function createApp(deps: AppDeps, logger: Logger): Koa {
   );
   app.use(guardBody(['POST', 'PUT', 'PATCH', 'DELETE']));
 
+  let document: object | undefined;
   const routers = [
     serviceRoutes(routeDeps),
+    docsRoutes(() => document),
     instanceRoutes(routeDeps),
     settingsRoutes(routeDeps),
     proxyRoutes(routeDeps),
@@ -72,5 +77,7 @@ export function createApp(deps: AppDeps, logger: Logger): Koa {
     managerRoutes(),
   ];
   for (const router of routers) app.use(router.routes()).use(router.allowedMethods());
+  // Once every router is mounted: the description covers all of them, its own routes included.
+  document = openApiDocument(routeTable(app), { version: deps.version });
   return app;
 }
