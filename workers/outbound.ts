@@ -194,10 +194,14 @@ export class Outbound {
     const socket = this.context.socket();
     const jid = await this.recipient(socket, number);
     await socket.presenceSubscribe(jid);
-    for (let left = delay; ; left -= CHAT_STATE_REFRESH_MS) {
+    const until = performance.now() + delay;
+    for (;;) {
       await socket.sendPresenceUpdate(presence, jid);
-      await sleep(Math.min(left, CHAT_STATE_REFRESH_MS));
-      if (left <= CHAT_STATE_REFRESH_MS) break;
+      // Timers may fire a moment early: wait on the monotonic clock until the whole delay has passed.
+      let left = until - performance.now();
+      for (; left > 0 && left <= CHAT_STATE_REFRESH_MS; left = until - performance.now()) await sleep(Math.ceil(left));
+      if (left <= 0) break;
+      await sleep(CHAT_STATE_REFRESH_MS);
     }
     await socket.sendPresenceUpdate('paused', jid);
     return { presence };

@@ -151,6 +151,8 @@ export class Connection {
   private nextId = 1;
   private pendingPairIq: string | null = null;
   private relay: Promise<void> = Promise.resolve();
+  /** When the stanza being handled arrived. */
+  private arrivedAt = 0;
   private pairing: { account: Account; companion: Companion } | null = null;
   /** The companion's static Noise key, from the handshake. */
   clientStatic: Buffer = Buffer.alloc(0);
@@ -237,10 +239,12 @@ export class Connection {
   }
 
   private async onData(data: Buffer): Promise<void> {
-    for (const bytesOfFrame of this.reader.push(data)) await this.onFrame(bytesOfFrame);
+    // When the bytes came, not when decoding got round to them: chat state timings are read from it.
+    const arrivedAt = Date.now();
+    for (const bytesOfFrame of this.reader.push(data)) await this.onFrame(bytesOfFrame, arrivedAt);
   }
 
-  private async onFrame(data: Buffer): Promise<void> {
+  private async onFrame(data: Buffer, arrivedAt: number): Promise<void> {
     if (this.stage === 'hello') {
       const header = this.reader.header;
       if (header) this.handshake.prologue(header);
@@ -259,7 +263,8 @@ export class Connection {
     const node = await decodeBinaryNode(this.transport!.decrypt(data));
     const summary = binaryNodeToString(node).slice(0, 400);
     this.state.log(`<- ${summary}`);
-    this.state.record({ dir: 'in', phone: this.account?.pn ?? null, node, summary, at: Date.now() });
+    this.state.record({ dir: 'in', phone: this.account?.pn ?? null, node, summary, at: arrivedAt });
+    this.arrivedAt = arrivedAt;
     await this.onNode(node);
   }
 
@@ -564,7 +569,7 @@ export class Connection {
     const child = children(node)[0];
     if (!to || !this.account || to.blocked.has(this.account.pn) || !child) return;
     const state = child.tag === 'composing' ? (child.attrs.media === 'audio' ? 'recording' : 'composing') : child.tag === 'paused' ? 'paused' : null;
-    if (state) this.state.chatState({ to: to.pn, from: this.account.pn, state, at: Date.now() });
+    if (state) this.state.chatState({ to: to.pn, from: this.account.pn, state, at: this.arrivedAt });
   }
 
   /** The account's blocklist: listed on get, changed by set (items name the contact by LID, with pn_jid to block). */
