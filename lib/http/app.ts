@@ -14,6 +14,7 @@ import { chatwootRoutes } from './routes/chatwoot.js';
 import { eventIntegrationRoutes } from './routes/event-integrations.js';
 import { instanceRoutes } from './routes/instance.js';
 import { messageRoutes } from './routes/message.js';
+import { META_WEBHOOK_PATH, metaWebhookRoutes } from './routes/meta-webhook.js';
 import { outboxRoutes } from './routes/outbox.js';
 import { proxyRoutes } from './routes/proxy.js';
 import { serviceRoutes } from './routes/service.js';
@@ -30,20 +31,22 @@ export function createApp(deps: AppDeps, logger: Logger): Koa {
 
   app.use(errorMiddleware(logger));
   app.use(guardPathAndQuery());
-  app.use(
-    koaBody({
-      json: true,
-      jsonStrict: true,
-      urlencoded: true,
-      text: false,
-      multipart: false,
-      // Evolution's deleteMessageForEveryone sends its key in a DELETE body.
-      parsedMethods: [HttpMethodEnum.POST, HttpMethodEnum.PUT, HttpMethodEnum.PATCH, HttpMethodEnum.DELETE],
-      jsonLimit: deps.config.server.bodyLimit,
-      formLimit: deps.config.server.bodyLimit,
-      onError: bodyReadFailed,
-    }),
-  );
+  const parserOptions = {
+    json: true,
+    jsonStrict: true,
+    urlencoded: true,
+    text: false,
+    multipart: false,
+    // Evolution's deleteMessageForEveryone sends its key in a DELETE body.
+    parsedMethods: [HttpMethodEnum.POST, HttpMethodEnum.PUT, HttpMethodEnum.PATCH, HttpMethodEnum.DELETE],
+    jsonLimit: deps.config.server.bodyLimit,
+    formLimit: deps.config.server.bodyLimit,
+    onError: bodyReadFailed,
+  };
+  const parser = koaBody(parserOptions);
+  // Meta signs the bytes it sends: that route keeps them beside the parsed body.
+  const keepingRaw = koaBody({ ...parserOptions, includeUnparsed: true });
+  app.use((ctx, next) => (ctx.path.replace(/\/+$/, '') === META_WEBHOOK_PATH ? keepingRaw(ctx, next) : parser(ctx, next)));
   app.use(guardBody(['POST', 'PUT', 'PATCH', 'DELETE']));
 
   const routers = [
@@ -63,6 +66,7 @@ export function createApp(deps: AppDeps, logger: Logger): Koa {
     ...appStateRoutes(routeDeps),
     groupRoutes(routeDeps),
     callRoutes(routeDeps),
+    metaWebhookRoutes(routeDeps),
   ];
   for (const router of routers) app.use(router.routes()).use(router.allowedMethods());
   return app;

@@ -1,3 +1,4 @@
+import type { CallbackIntake } from '../cloud/callback-intake.js';
 import type { OutboxRepository, SinkName } from '../db/outbox.js';
 import type { ConnectionDeps } from '../instances/connection.js';
 import type { MediaSource, PreparedMedia } from '../../workers/cpu.js';
@@ -11,4 +12,6 @@ export interface RouteDeps extends ConnectionDeps {
   sinks: { wake(names: SinkName[]): void };
   /** Runs in the CPU pool: downloads or decodes media to send. */
   prepareMedia(source: MediaSource): Promise<PreparedMedia>;
+  /** Meta's callbacks for Business instances, stored for the inbox (/webhook/meta). */
+  metaCallbacks: Pick<CallbackIntake, 'accept'>;
 }
