@@ -188,6 +188,18 @@ describe(`Business instances, inbound: /webhook/meta (${testDatabase})`, functio
       await eventually(async () => (await rowCount(running.dataDir, 'meta_callbacks')) === 0, 5_000, 'no pending callback');
     });
 
+    it("keeps the order of one sender's messages", async () => {
+      const ids: string[] = [];
+      for (let n = 0; n < 8; n += 1) {
+        const sent = peer.deliverMessage(phone.id, { type: 'text', from: '15557770007', name: 'Eva', text: `in order ${n}` });
+        await sent.delivery.done;
+        ids.push(sent.id);
+      }
+      const upserts = () => eventsOf(receiver, 'biz', 'messages.upsert').filter((r) => ids.includes(String((dataOf(r).key as Json).id)));
+      await eventually(() => upserts().length === ids.length, 10_000, 'every upsert');
+      expect(upserts().map((r) => ((dataOf(r).message as Json).conversation))).to.deep.equal(ids.map((_, n) => `in order ${n}`));
+    });
+
     it('turns delivered and read statuses into messages.update, kept for findStatusMessage', async () => {
       const wamid = 'wamid.HBgLMTU1NTc3NzAwMDMVAgARGBI1QUJDREVGMDEyMzQ1Njc4OQA=';
       await peer.deliverStatus(phone.id, { id: wamid, status: 'delivered', recipient_id: '15557770003' }).done;
@@ -209,6 +221,15 @@ describe(`Business instances, inbound: /webhook/meta (${testDatabase})`, functio
       const history = await api.post('/chat/findStatusMessage/biz', { where: { id: wamid } });
       expect(history.status).to.equal(200);
       expect(history.body.map((u: Json) => u.status)).to.deep.equal(['DELIVERY_ACK', 'READ']);
+    });
+
+    it("turns a failed status into messages.update ERROR with Meta's reasons", async () => {
+      const wamid = 'wamid.HBgLMTU1NTc3NzAwMDMVAgARGBJGQUlMRUQwMTIzNDU2Nzg5AA==';
+      const errors = [{ code: 131047, title: 'Re-engagement message', message: 'Re-engagement message', details: 'Message failed to send because more than 24 hours have passed' }];
+      await peer.deliverStatus(phone.id, { id: wamid, status: 'failed', recipient_id: '15557770003', errors }).done;
+      await eventually(() => eventsOf(receiver, 'biz', 'messages.update').some((r) => dataOf(r).keyId === wamid), 10_000, 'messages.update');
+      const update = eventsOf(receiver, 'biz', 'messages.update').find((r) => dataOf(r).keyId === wamid)!;
+      expect(dataOf(update)).to.deep.include({ status: 'ERROR', fromMe: true, errors });
     });
 
     it("puts a received image's bytes in data.message.base64, fetched with the instance's token", async () => {

@@ -210,7 +210,7 @@ export class Inbox extends Actor<InboxMessage> {
     const { key, status } = change;
     await this.deps.store.serve(instance.id, { kind: 'message-status', key, status });
     if (change.errors) this.deps.logger.warn({ instance: instance.name, messageId: key.id, errors: change.errors }, 'Meta could not deliver a message');
-    const data = { keyId: key.id, remoteJid: key.remoteJid, fromMe: true, participant: null, instanceId: instance.id, messageId: key.id, status };
+    const data = { keyId: key.id, remoteJid: key.remoteJid, fromMe: true, participant: null, instanceId: instance.id, messageId: key.id, status, ...(change.errors ? { errors: change.errors } : {}) };
     const owner = { id: instance.id, name: instance.name };
     // Every message a Business number sends goes through the API: its changes are send.message.update as well.
     await Promise.all([
