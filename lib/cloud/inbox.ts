@@ -4,6 +4,7 @@
 // its records and events are durable, so a crash in between handles it again
 // (at least once; the event ids stay the same, see event-id.ts).
 import { Actor } from '../actor/actor.js';
+import { backoffDelay } from '../backoff.js';
 import type { Instance } from '../db/instances.js';
 import type { MetaCallback } from '../db/meta-callbacks.js';
 import type { EventName } from '../events/names.js';
@@ -33,7 +34,7 @@ export interface InboxDeps {
   };
   clients: { clientFor(instance: Instance): Promise<GraphClient> };
   logger: Logger;
-  /** Wait before a failed drain is tried again. */
+  /** First wait before a failed drain is tried again; it doubles with each failure in a row, up to a minute. */
   retryMs?: number;
 }
 
@@ -47,6 +48,8 @@ interface Lane {
 export class Inbox extends Actor<InboxMessage> {
   private readonly lanes = new Map<string, Lane>();
   private readonly retries = new Map<string, NodeJS.Timeout>();
+  /** Failed drains in a row, per instance: a callback that keeps failing waits longer each time, and is never dropped. */
+  private readonly failures = new Map<string, number>();
   private stopping = false;
   private stopWaiters: ((value: void) => void)[] = [];
 
@@ -68,7 +71,7 @@ export class Inbox extends Actor<InboxMessage> {
    * Waits for the drains under way (each ends after its current row), at most
    * `waitMs`: a row still waiting on Meta then stays stored for the next start.
    */
-  async stop(waitMs = 5_000): Promise<void> {
+  async stop(waitMs = 2_000): Promise<void> {
     await this.ask<void>((reply) => ({ type: 'stop', reply }), waitMs, 'stopping the Business inbox').catch((error: unknown) => {
       this.deps.logger.warn({ err: error }, 'Business callbacks still in hand at shutdown; they are handled at the next start');
     });
@@ -79,7 +82,15 @@ export class Inbox extends Actor<InboxMessage> {
       case 'wake':
         return this.start(message.instanceId);
       case 'recover': {
-        const ids = await this.deps.callbacks.instancesWithPending();
+        if (this.stopping) return;
+        let ids: string[];
+        try {
+          ids = await this.deps.callbacks.instancesWithPending();
+        } catch (error) {
+          this.deps.logger.error({ err: error }, 'could not read the pending Business callbacks; trying again');
+          setTimeout(() => this.tell({ type: 'recover' }), 5_000).unref();
+          return;
+        }
         for (const id of ids) this.start(id);
         return;
       }
@@ -127,11 +138,15 @@ export class Inbox extends Actor<InboxMessage> {
       return;
     }
     if (failed) {
-      const timer = setTimeout(() => this.tell({ type: 'wake', instanceId }), this.deps.retryMs ?? 1_000);
+      const failures = (this.failures.get(instanceId) ?? 0) + 1;
+      this.failures.set(instanceId, failures);
+      const delay = backoffDelay(failures, { baseMs: this.deps.retryMs ?? 1_000, maxMs: 60_000, jitter: 0.5 });
+      const timer = setTimeout(() => this.tell({ type: 'wake', instanceId }), delay);
       timer.unref();
       this.retries.set(instanceId, timer);
       return;
     }
+    this.failures.delete(instanceId);
     if (lane?.again) this.start(instanceId);
   }
 
