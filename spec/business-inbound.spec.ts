@@ -188,6 +188,19 @@ describe(`Business instances, inbound: /webhook/meta (${testDatabase})`, functio
       await eventually(async () => (await rowCount(running.dataDir, 'meta_callbacks')) === 0, 5_000, 'no pending callback');
     });
 
+    it('gives a callback Meta sends again the same event id, so consumers can drop the repeat', async () => {
+      const raw = textCallback('wamid.TWICE1', 'said twice');
+      const signature = `sha256=${createHmac('sha256', APP_SECRET).update(raw).digest('hex')}`;
+      expect((await post(raw, signature)).status).to.equal(200);
+      expect((await post(raw, signature)).status).to.equal(200);
+      const upserts = () => eventsOf(receiver, 'biz', 'messages.upsert').filter((r) => (dataOf(r).key as Json).id === 'wamid.TWICE1');
+      await eventually(() => upserts().length === 2, 10_000, 'both upserts');
+      const [first, second] = upserts().map((r) => r.headers['x-event-id']);
+      expect(first).to.be.a('string').and.equal(second);
+      const found = await api.post('/chat/findMessages/biz', { where: { key: { id: 'wamid.TWICE1' } } });
+      expect(found.body.messages.total, 'stored once').to.equal(1);
+    });
+
     it("keeps the order of one sender's messages", async () => {
       const ids: string[] = [];
       for (let n = 0; n < 8; n += 1) {
