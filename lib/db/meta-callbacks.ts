@@ -47,11 +47,4 @@ export class MetaCallbackRepository {
   async remove(id: number): Promise<void> {
     await this.db('meta_callbacks').where({ id }).delete();
   }
-
-  async count(instanceId?: string): Promise<number> {
-    const query = this.db('meta_callbacks');
-    if (instanceId) query.where({ instance_id: instanceId });
-    const [row] = await query.count<Row[]>({ n: '*' });
-    return Number(row?.n ?? 0);
-  }
 }
