@@ -9,6 +9,10 @@ import { repositories } from './db/repositories.js';
 import { Dispatcher } from './dispatcher/dispatcher.js';
 import { scheduleOutboxPruning } from './dispatcher/housekeeping.js';
 import { workerProfilePicture } from './chatwoot/profile-picture.js';
+import { CallbackIntake } from './cloud/callback-intake.js';
+import { CloudClients } from './cloud/clients.js';
+import { Inbox } from './cloud/inbox.js';
+import { MetaCallbackRepository } from './db/meta-callbacks.js';
 import { createApp } from './http/app.js';
 import { Lifecycle } from './instances/lifecycle.js';
 import { instanceObserver } from './instances/observer.js';
@@ -107,7 +111,12 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
   });
   const prepareMedia = (source: MediaSource) => cpu.prepareMedia(source);
   const lifecycle = new Lifecycle();
-  const deps = { config, db, repos, outbox, supervisor, events: dispatcher, sinks, logger, version, renderQr, prepareMedia, lifecycle, store, metrics };
+  // Business instances: Meta's callbacks, stored by /webhook/meta, become events in the inbox.
+  const cloudClients = new CloudClients(config.waBusiness, repos);
+  const metaCallbackRows = new MetaCallbackRepository(db);
+  const inbox = new Inbox({ callbacks: metaCallbackRows, instances: repos.instances, contacts: repos.contacts, store, events: dispatcher, clients: cloudClients, logger });
+  const metaCallbacks = new CallbackIntake({ instances: repos.instances, callbacks: metaCallbackRows, inbox, logger });
+  const deps = { config, db, repos, outbox, supervisor, events: dispatcher, sinks, logger, version, renderQr, prepareMedia, lifecycle, store, metrics, metaCallbacks };
   const app = createApp(deps, logger);
 
   const server = app.listen(config.server.port, config.server.host);
@@ -120,6 +129,8 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
   logger.info({ port, url: config.server.url, version, sinks: sinks.sinkNames }, 'gateway listening');
 
   await dispatcher.publish(null, 'APPLICATION_STARTUP', { status: 'started', version, serverUrl: config.server.url });
+  // Callbacks Meta had been answered for, left by a crash or a stop.
+  inbox.recover();
   // In the background: the server answers while the instances come back, and
   // a shutdown stops the restore from starting more workers.
   const restoreAbort = new AbortController();
@@ -145,6 +156,8 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
       await restoring;
       server.closeAllConnections();
       await closed;
+      // Callbacks not yet handled stay stored for the next start.
+      await inbox.stop();
       // What the workers wrote and reported last (their final connection
       // states included) is durable before the database closes.
       await store.drain();

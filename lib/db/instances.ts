@@ -124,6 +124,15 @@ export class InstanceRepository {
     return row ? fromRow(row) : undefined;
   }
 
+  /** The Business instance of a Meta phone number id (its `number`); the oldest if several claim it. */
+  async findBusinessByNumber(phoneNumberId: string): Promise<Instance | undefined> {
+    const row = (await this.db('instances')
+      .where({ integration: 'WHATSAPP-BUSINESS', number: phoneNumberId })
+      .orderBy('created_at', 'asc')
+      .first()) as Row | undefined;
+    return row ? fromRow(row) : undefined;
+  }
+
   async findByToken(token: string): Promise<Instance | undefined> {
     const row = (await this.db('instances').where({ token_digest: tokenDigest(token) }).first()) as Row | undefined;
     return row ? fromRow(row) : undefined;

@@ -32,6 +32,8 @@ interface PendingOf<E extends EventName> {
   event: E;
   data: EventPayloads[E];
   at: number;
+  /** Given when the same event may be published again (a callback handled twice): consumers drop repeats by it. */
+  eventId?: string;
   reply?: Reply<void>;
 }
 
@@ -66,9 +68,9 @@ export class Dispatcher extends Actor<DispatcherMessage> {
   }
 
   /** Resolves once the event is durable in the outbox. */
-  publish<E extends EventName>(instance: EventOwner | null, event: E, data: EventPayloads[E]): Promise<void> {
+  publish<E extends EventName>(instance: EventOwner | null, event: E, data: EventPayloads[E], options: { eventId?: string } = {}): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      const pending: PendingOf<E> = { instance, event, data, at: Date.now(), reply: { resolve, reject } };
+      const pending: PendingOf<E> = { instance, event, data, at: Date.now(), reply: { resolve, reject }, ...(options.eventId ? { eventId: options.eventId } : {}) };
       this.tell({ type: 'publish', pending: pending as PendingEvent });
     });
   }
@@ -145,7 +147,7 @@ export class Dispatcher extends Actor<DispatcherMessage> {
       const context = (pending.instance && contexts.get(pending.instance.id)) || serverContext();
       const data = await this.enrich(pending);
       const base = { serverUrl: this.options.serverUrl, dateTime: new Date(pending.at).toISOString() };
-      const eventId = randomUUID();
+      const eventId = pending.eventId ?? randomUUID();
       let destinations: Addressed[];
       try {
         destinations = address(pending.event, data, context, this.options.events, base);

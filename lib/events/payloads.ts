@@ -2,6 +2,7 @@
 // from its event names to their payloads. The worker's emit, the supervisor's
 // observer, the dispatcher's publish and the envelope are all typed by it.
 import type { BaileysEventMap, WACallEvent } from '@whiskeysockets/baileys';
+import type { StatusError } from '../cloud/inbound-statuses.js';
 import type { ChatPatch } from '../db/chats.js';
 import type { ContactPatch } from '../db/contacts.js';
 import type { MessageRecord } from '../messages/types.js';
@@ -87,10 +88,11 @@ export interface EventPayloads {
   MESSAGES_SET: MessageRecord[];
   MESSAGES_UPSERT: MessageRecord;
   MESSAGES_EDITED: MessageRef & { message: unknown; messageTimestamp: number };
-  MESSAGES_UPDATE: MessageRef & { messageId: string | null | undefined; status: string };
+  /** `errors`: why Meta could not deliver a Business instance's message (status ERROR). */
+  MESSAGES_UPDATE: MessageRef & { messageId: string | null | undefined; status: string; errors?: StatusError[] };
   MESSAGES_DELETE: BaileysEventMap['messages.delete'] | (MessageRef & { id: string | null | undefined });
   SEND_MESSAGE: MessageRecord;
-  SEND_MESSAGE_UPDATE: MessageRef & { messageId: string | null | undefined; status: string };
+  SEND_MESSAGE_UPDATE: MessageRef & { messageId: string | null | undefined; status: string; errors?: StatusError[] };
   CONTACTS_SET: (ContactPatch & { instanceId: string })[];
   CONTACTS_UPSERT: (ContactPatch & { instanceId: string })[];
   CONTACTS_UPDATE: (ContactPatch & { instanceId: string })[];

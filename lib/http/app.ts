@@ -20,6 +20,7 @@ import { managerRoutes } from './routes/manager.js';
 import { messageRoutes } from './routes/message.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { requestMetrics } from '../metrics/http-middleware.js';
+import { META_WEBHOOK_PATH, metaWebhookRoutes } from './routes/meta-webhook.js';
 import { outboxRoutes } from './routes/outbox.js';
 import { proxyRoutes } from './routes/proxy.js';
 import { serviceRoutes } from './routes/service.js';
@@ -38,20 +39,22 @@ export function createApp(deps: AppDeps, logger: Logger): Koa {
   if (deps.metrics) app.use(requestMetrics(deps.metrics));
   app.use(errorMiddleware(logger));
   app.use(guardPathAndQuery());
-  app.use(
-    koaBody({
-      json: true,
-      jsonStrict: true,
-      urlencoded: true,
-      text: false,
-      multipart: false,
-      // Evolution's deleteMessageForEveryone sends its key in a DELETE body.
-      parsedMethods: [HttpMethodEnum.POST, HttpMethodEnum.PUT, HttpMethodEnum.PATCH, HttpMethodEnum.DELETE],
-      jsonLimit: deps.config.server.bodyLimit,
-      formLimit: deps.config.server.bodyLimit,
-      onError: bodyReadFailed,
-    }),
-  );
+  const parserOptions = {
+    json: true,
+    jsonStrict: true,
+    urlencoded: true,
+    text: false,
+    multipart: false,
+    // Evolution's deleteMessageForEveryone sends its key in a DELETE body.
+    parsedMethods: [HttpMethodEnum.POST, HttpMethodEnum.PUT, HttpMethodEnum.PATCH, HttpMethodEnum.DELETE],
+    jsonLimit: deps.config.server.bodyLimit,
+    formLimit: deps.config.server.bodyLimit,
+    onError: bodyReadFailed,
+  };
+  const parser = koaBody(parserOptions);
+  // Meta signs the bytes it sends: that route keeps them beside the parsed body.
+  const keepingRaw = koaBody({ ...parserOptions, includeUnparsed: true });
+  app.use((ctx, next) => (ctx.path.replace(/\/+$/, '') === META_WEBHOOK_PATH ? keepingRaw(ctx, next) : parser(ctx, next)));
   app.use(guardBody(['POST', 'PUT', 'PATCH', 'DELETE']));
 
   let document: object | undefined;
@@ -75,6 +78,7 @@ export function createApp(deps: AppDeps, logger: Logger): Koa {
     callRoutes(routeDeps),
     ...(deps.metrics ? [metricsRoutes(routeDeps, deps.metrics)] : []),
     managerRoutes(),
+    metaWebhookRoutes(routeDeps),
   ];
   for (const router of routers) app.use(router.routes()).use(router.allowedMethods());
   // Once every router is mounted: the description covers all of them, its own routes included.

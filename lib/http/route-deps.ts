@@ -1,3 +1,4 @@
+import type { CallbackIntake } from '../cloud/callback-intake.js';
 import type { OutboxRepository, SinkName } from '../db/outbox.js';
 import type { BrokerCheck } from '../sinks/sink-supervisor.js';
 import type { ConnectionDeps } from '../instances/connection.js';
@@ -15,4 +16,6 @@ export interface RouteDeps extends ConnectionDeps {
   prepareMedia(source: MediaSource): Promise<PreparedMedia>;
   /** Null unless METRICS_ENABLED: then GET /metrics is not mounted and requests are not timed. */
   metrics: GatewayMetrics | null;
+  /** Meta's callbacks for Business instances, stored for the inbox (/webhook/meta). */
+  metaCallbacks: Pick<CallbackIntake, 'accept'>;
 }
