@@ -9,6 +9,8 @@ import { repositories } from './db/repositories.js';
 import { Dispatcher } from './dispatcher/dispatcher.js';
 import { scheduleOutboxPruning } from './dispatcher/housekeeping.js';
 import { workerProfilePicture } from './chatwoot/profile-picture.js';
+import { CloudChannel } from './cloud/channel.js';
+import { CloudClients } from './cloud/clients.js';
 import { createApp } from './http/app.js';
 import { Lifecycle } from './instances/lifecycle.js';
 import { instanceObserver } from './instances/observer.js';
@@ -81,6 +83,8 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
     logger,
   );
   const observer = instanceObserver({ store, logger, events: dispatcher });
+  const cloudClients = new CloudClients(config.waBusiness, repos);
+  const cloud = new CloudChannel({ repos, store, events: dispatcher, logger, clients: cloudClients });
   const supervisor = new Supervisor({
     workerUrl: new URL('../workers/instance.js', import.meta.url),
     workerData: { logLevel: config.logLevel, whatsapp: config.whatsapp },
@@ -98,11 +102,12 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
     stopTimeoutMs: config.workers.stopTimeoutMs,
     logger,
     observer,
+    cloud,
     store: (instanceId, request) => store.serve(instanceId, request),
   });
   const prepareMedia = (source: MediaSource) => cpu.prepareMedia(source);
   const lifecycle = new Lifecycle();
-  const deps = { config, db, repos, outbox, supervisor, events: dispatcher, sinks, logger, version, renderQr, prepareMedia, lifecycle, store };
+  const deps = { config, db, repos, outbox, supervisor, events: dispatcher, sinks, logger, version, renderQr, prepareMedia, lifecycle, store, cloudClients };
   const app = createApp(deps, logger);
 
   const server = app.listen(config.server.port, config.server.host);

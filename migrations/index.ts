@@ -6,6 +6,7 @@ import * as chatwootReplies from './20261215000001_chatwoot_replies.js';
 import * as chatwootLinksOwned from './20261215000002_chatwoot_links_owned.js';
 import * as labels from './20261220000001_labels.js';
 import * as messageUpdates from './20261220000002_message_updates.js';
+import * as templates from './20261227000001_templates.js';
 
 // Every migration, in order. Listed explicitly so the same code runs from
 // TypeScript sources and from the compiled dist/ without file globbing.
@@ -17,4 +18,5 @@ export const migrations: ReadonlyArray<readonly [string, Knex.Migration]> = [
   ['20261215000002_chatwoot_links_owned', chatwootLinksOwned],
   ['20261220000001_labels', labels],
   ['20261220000002_message_updates', messageUpdates],
+  ['20261227000001_templates', templates],
 ];

@@ -18,6 +18,7 @@ import { outboxRoutes } from './routes/outbox.js';
 import { proxyRoutes } from './routes/proxy.js';
 import { serviceRoutes } from './routes/service.js';
 import { settingsRoutes } from './routes/settings.js';
+import { templateRoutes } from './routes/template.js';
 import { webhookRoutes } from './routes/webhook.js';
 
 export type AppDeps = Omit<RouteDeps, 'auth'>;
@@ -63,6 +64,7 @@ export function createApp(deps: AppDeps, logger: Logger): Koa {
     ...appStateRoutes(routeDeps),
     groupRoutes(routeDeps),
     callRoutes(routeDeps),
+    templateRoutes(routeDeps),
   ];
   for (const router of routers) app.use(router.routes()).use(router.allowedMethods());
   return app;
