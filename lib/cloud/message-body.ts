@@ -45,14 +45,14 @@ function envelope(to: string, type: string, options: Pick<SendOptions, 'quoted'>
 }
 
 function contactObject(card: ContactCard): Json {
-  const phone: Json = { phone: card.phoneNumber, type: 'CELL' };
+  const phone: Json = { phone: card.phoneNumber };
   const waId = card.wuid?.replace(/@.*$/, '').replace(/\D/g, '');
   if (waId) phone.wa_id = waId;
   return {
     name: { formatted_name: card.fullName, first_name: card.fullName },
     phones: [phone],
-    ...(card.email ? { emails: [{ email: card.email, type: 'WORK' }] } : {}),
-    ...(card.url ? { urls: [{ url: card.url, type: 'WORK' }] } : {}),
+    ...(card.email ? { emails: [{ email: card.email }] } : {}),
+    ...(card.url ? { urls: [{ url: card.url }] } : {}),
     ...(card.organization ? { org: { company: card.organization } } : {}),
   };
 }
