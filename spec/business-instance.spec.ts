@@ -2,6 +2,14 @@ import { expect } from 'chai';
 import { eventually } from './support/eventually.js';
 import { createBusiness, startBusinessWorld, type BusinessWorld } from './support/business.js';
 import type { PhoneNumber } from './support/graph-peer/state.js';
+import { HttpProxy } from './support/http-proxy.js';
+import { join } from 'node:path';
+import { loadConfig } from '../lib/config.js';
+import { startGateway } from '../lib/gateway.js';
+import { createLogger } from '../lib/logger.js';
+import { Api } from './support/api.js';
+import { API_KEY } from './support/gateway-process.js';
+import { postgresDatabaseName, postgresUrl, testDatabase } from './support/test-database.js';
 
 const state = async (world: BusinessWorld, name: string) => (await world.api.get(`/instance/connectionState/${encodeURIComponent(name)}`)).body.instance;
 
@@ -46,6 +54,20 @@ describe('WhatsApp Business instances: create, state, restart, logout, delete', 
     expect(update?.body.data).to.deep.equal({ instance: 'acme', state: 'open', statusReason: 200, wuid: '15550100100@s.whatsapp.net' });
     expect(update?.body.sender).to.equal('15550100100@s.whatsapp.net');
     expect(world.peer.count(`/${world.peer.version}/${phone.id}`, 'GET')).to.be.greaterThan(0);
+  });
+
+  it('checks the account through the proxy given at create', async () => {
+    const proxy = await HttpProxy.start();
+    try {
+      const other = world.peer.addPhoneNumber({ display_phone_number: '+1 555-030-0300', verified_name: 'Proxied' });
+      const created = await createBusiness(world, 'proxied', world.peer.addToken(), other, { proxyHost: '127.0.0.1', proxyPort: String(proxy.port), proxyProtocol: 'http' });
+      expect(created.status, JSON.stringify(created.body)).to.equal(201);
+      expect(world.probe.hits).to.be.greaterThan(0);
+      expect(proxy.seen.some((r) => r.target.includes(new URL(world.peer.url).host) && r.target.includes(`/${other.id}?`))).to.equal(true);
+      expect((await world.api.delete('/instance/delete/proxied')).status).to.equal(200);
+    } finally {
+      await proxy.stop();
+    }
   });
 
   it('answers 400 to what a Cloud API number cannot do, and to connect', async () => {
@@ -107,5 +129,23 @@ describe('WhatsApp Business instances: create, state, restart, logout, delete', 
     const deleted = await world.api.delete('/instance/delete/acme');
     expect(deleted.status).to.equal(200);
     expect((await world.api.get('/instance/fetchInstances?instanceName=acme')).status).to.equal(404);
+  });
+
+  it('comes back open after the gateway restarts, without a worker, and sends', async () => {
+    const created = await createBusiness(world, 'boot', world.peer.addToken(), phone);
+    expect(created.status, JSON.stringify(created.body)).to.equal(201);
+    await world.gateway.gateway.stop();
+    const url = testDatabase === 'sqlite' ? `sqlite:${join(world.gateway.dataDir, 'gateway.sqlite')}` : postgresUrl(postgresDatabaseName(world.gateway.dataDir));
+    const config = loadConfig({ AUTHENTICATION_API_KEY: API_KEY, SERVER_PORT: '0', SERVER_HOST: '127.0.0.1', DATABASE_URL: url, LOG_LEVEL: 'silent', ...world.env });
+    const second = await startGateway(config, createLogger('silent'));
+    try {
+      const api = new Api(`http://127.0.0.1:${second.port}`, API_KEY);
+      const answer = await api.get('/instance/connectionState/boot');
+      expect(answer.body.instance).to.deep.equal({ instanceName: 'boot', state: 'open', workerState: 'stopped' });
+      const sent = await api.post('/message/sendText/boot', { number: '15550001111', text: 'after a restart' });
+      expect(sent.status, JSON.stringify(sent.body)).to.equal(201);
+    } finally {
+      await second.stop();
+    }
   });
 });

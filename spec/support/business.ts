@@ -12,6 +12,8 @@ export interface BusinessWorld {
   probe: ProbeTarget;
   gateway: InProcessGateway;
   api: Api;
+  /** The gateway's environment, beside what startInProcess sets. */
+  env: Record<string, string>;
   stop(): Promise<void>;
 }
 
@@ -19,20 +21,22 @@ export async function startBusinessWorld(env: Record<string, string> = {}): Prom
   const peer = await GraphPeer.start();
   const receiver = await WebhookReceiver.start();
   const probe = await ProbeTarget.start();
-  const gateway = await startInProcess({
+  const gatewayEnv = {
     WA_BUSINESS_URL: peer.url,
     WA_BUSINESS_VERSION: peer.version,
     WA_BUSINESS_RETRY_ATTEMPTS: '3',
     WA_BUSINESS_RETRY_BASE_MS: '5',
     PROXY_TEST_URL: probe.url,
     ...env,
-  });
+  };
+  const gateway = await startInProcess(gatewayEnv);
   return {
     peer,
     receiver,
     probe,
     gateway,
     api: gateway.api,
+    env: gatewayEnv,
     stop: async () => {
       await gateway.stop();
       await receiver.stop();
