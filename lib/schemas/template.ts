@@ -35,7 +35,6 @@ export const sendTemplateBody = {
     language,
     components,
     webhookUrl,
-    delay: { type: 'integer', minimum: 0, maximum: 300_000, 'x-rule': 'must be a delay in milliseconds (0-300000)' },
     quoted: {
       type: 'object',
       required: ['key'],
