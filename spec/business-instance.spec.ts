@@ -3,6 +3,7 @@ import { eventually } from './support/eventually.js';
 import { createBusiness, startBusinessWorld, type BusinessWorld } from './support/business.js';
 import type { PhoneNumber } from './support/graph-peer/state.js';
 import { HttpProxy } from './support/http-proxy.js';
+import { routeTable } from '../lib/http/route-table.js';
 import { join } from 'node:path';
 import { loadConfig } from '../lib/config.js';
 import { startGateway } from '../lib/gateway.js';
@@ -95,6 +96,17 @@ describe('WhatsApp Business instances: create, state, restart, logout, delete', 
     const connect = await world.api.get('/instance/connect/acme');
     expect(connect.status).to.equal(400);
     expect(world.peer.sent(phone.id)).to.have.length(0);
+  });
+
+  it('answers every instance route of a Business instance without a 5xx', async () => {
+    const routes = routeTable(world.gateway.gateway.app).filter((route) => route.path.includes(':instanceName') && !route.path.startsWith('/instance/'));
+    expect(routes.length).to.be.greaterThan(50);
+    for (const route of routes) {
+      const path = route.path.replace(':instanceName', 'acme');
+      const answer = await world.api.request(route.method, path, route.method === 'GET' ? undefined : {});
+      expect(answer.status, `${route.method} ${path}: ${JSON.stringify(answer.body)}`).to.be.below(500);
+    }
+    expect((await state(world, 'acme')).state).to.equal('open');
   });
 
   it('closes the instance when Meta refuses its token later, and opens it again on restart once the token is good', async () => {
