@@ -1,6 +1,7 @@
 // Every environment variable the gateway reads, typed, with its default.
 // The README's configuration table lists the same names; keep the two together.
 import { canonicalEvent, type EventName } from './events/names.js';
+import { allowEntryProblem, type MetricsAccess } from './metrics/access.js';
 
 export type DatabaseConfig =
   | { client: 'sqlite'; filename: string }
@@ -62,6 +63,8 @@ export interface Config {
     maxBytes: number;
     downloadTimeoutMs: number;
   };
+  /** GET /metrics: off unless asked for, as Evolution's PROMETHEUS_METRICS. */
+  metrics: { enabled: boolean } & MetricsAccess;
 }
 
 /** Chatwoot switches for the whole server, with Evolution's names and defaults. */
@@ -324,11 +327,25 @@ export function loadConfig(env: Env = process.env): Config {
       maxBytes: read.integer('MEDIA_MAX_MB', 64, 1, 2_048) * 1024 * 1024,
       downloadTimeoutMs: read.integer('MEDIA_DOWNLOAD_TIMEOUT_MS', 30_000, 1),
     },
+    metrics: metricsFrom(read),
   };
   // A third of the shutdown budget by default, so that every worker can close within it.
   config.workers.stopTimeoutMs = read.integer('WORKER_STOP_TIMEOUT_MS', Math.min(3_000, Math.floor(config.shutdownTimeoutMs / 3)), 1);
   if (read.problems.length > 0) throw new ConfigError(read.problems);
   return config;
+}
+
+function metricsFrom(read: Reader): Config['metrics'] {
+  const basicAuth = read.string('METRICS_AUTH', '') || null;
+  if (basicAuth !== null && !/^[^:]+:.+$/.test(basicAuth)) {
+    read.problems.push('METRICS_AUTH must look like user:password');
+  }
+  const allow = read.string('METRICS_ALLOW', '').split(',').map((entry) => entry.trim()).filter(Boolean);
+  for (const entry of allow) {
+    const problem = allowEntryProblem(entry);
+    if (problem) read.problems.push(`METRICS_ALLOW: ${problem}`);
+  }
+  return { enabled: read.boolean('METRICS_ENABLED', false), basicAuth, allow };
 }
 
 function versionFrom(reader: Reader, raw: string): [number, number, number] | null {

@@ -16,6 +16,8 @@ import { Lifecycle } from './instances/lifecycle.js';
 import { instanceObserver } from './instances/observer.js';
 import { restoreInstances } from './instances/restore.js';
 import type { Logger } from './logger.js';
+import { GatewayMetrics } from './metrics/metrics.js';
+import { countingCrashes } from './metrics/worker-crashes.js';
 import { enabledSinks } from './sinks/enabled-sinks.js';
 import { SinkSupervisor } from './sinks/sink-supervisor.js';
 import { Store } from './store/store.js';
@@ -53,8 +55,10 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
 
   // Called only by deliveries, which start after the supervisor below is made.
   const profilePicture = workerProfilePicture(() => supervisor, logger);
+  const sinkList = enabledSinks(config.events, logger, { config, repos, profilePicture });
+  const metrics = config.metrics.enabled ? new GatewayMetrics(sinkList.map((sink) => sink.name)) : null;
   const sinks = new SinkSupervisor({
-    sinks: enabledSinks(config.events, logger, { config, repos, profilePicture }),
+    sinks: sinkList,
     outbox,
     logger,
     runner: {
@@ -62,6 +66,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
       concurrency: outboxConfig.concurrency,
       batch: 100,
       pollMs: outboxConfig.pollMs,
+      outcome: metrics ? (sink, outcome) => metrics.delivery(sink, outcome) : undefined,
     },
     stopTimeoutMs: Math.min(3_000, Math.floor(config.shutdownTimeoutMs / 3)),
   });
@@ -82,7 +87,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
     { cron: outboxConfig.pruneCron, retentionHours: outboxConfig.retentionHours },
     logger,
   );
-  const observer = instanceObserver({ store, logger, events: dispatcher });
+  const observer = countingCrashes(instanceObserver({ store, logger, events: dispatcher }), metrics);
   const cloudClients = new CloudClients(config.waBusiness, repos);
   const cloud = new CloudChannel({ repos, store, events: dispatcher, logger, clients: cloudClients });
   const supervisor = new Supervisor({
@@ -107,7 +112,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
   });
   const prepareMedia = (source: MediaSource) => cpu.prepareMedia(source);
   const lifecycle = new Lifecycle();
-  const deps = { config, db, repos, outbox, supervisor, events: dispatcher, sinks, logger, version, renderQr, prepareMedia, lifecycle, store, cloudClients };
+  const deps = { config, db, repos, outbox, supervisor, events: dispatcher, sinks, logger, version, renderQr, prepareMedia, lifecycle, store, metrics, cloudClients };
   const app = createApp(deps, logger);
 
   const server = app.listen(config.server.port, config.server.host);

@@ -136,6 +136,12 @@ export class InstanceRepository {
     return ((await query) as Row[]).map(fromRow);
   }
 
+  /** Id, name and connection status of every instance: what the metrics label and count. */
+  async summaries(): Promise<Pick<Instance, 'id' | 'name' | 'connectionStatus'>[]> {
+    const rows = (await this.db('instances').select('id', 'name', 'connection_status')) as Row[];
+    return rows.map((r) => ({ id: String(r.id), name: String(r.name), connectionStatus: String(r.connection_status) as ConnectionStatus }));
+  }
+
   async listAutoConnect(): Promise<Instance[]> {
     return ((await this.db('instances').where({ auto_connect: true }).orderBy('name')) as Row[]).map(fromRow);
   }

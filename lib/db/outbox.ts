@@ -33,6 +33,16 @@ export interface Lane {
   destination: string;
 }
 
+/** Rows waiting (pending) or given up on (dead) for one sink and instance, with the oldest one's age. */
+export interface BacklogEntry {
+  sink: SinkName;
+  instanceId: string;
+  status: 'pending' | 'dead';
+  count: number;
+  /** created_at of the oldest row in the group, epoch ms. */
+  oldestAt: number;
+}
+
 export const laneKey = (lane: Lane) => `${lane.instanceId}\u0000${lane.destination}`;
 
 type DbRow = Record<string, unknown>;
@@ -144,6 +154,26 @@ export class OutboxRepository {
   /** Deletes delivered rows older than `before`; returns how many. */
   async prune(before: number): Promise<number> {
     return this.db('outbox').where({ status: 'delivered' }).andWhere('delivered_at', '<', before).delete();
+  }
+
+  /**
+   * Pending and dead rows per sink and instance, in one grouped query. It reads
+   * only those rows (the status index), never the delivered ones kept for retention.
+   */
+  async backlog(): Promise<BacklogEntry[]> {
+    const rows = (await this.db('outbox')
+      .select('sink', 'instance_id', 'status')
+      .count({ n: '*' })
+      .min({ oldest: 'created_at' })
+      .whereIn('status', ['pending', 'dead'])
+      .groupBy('sink', 'instance_id', 'status')) as DbRow[];
+    return rows.map((r) => ({
+      sink: String(r.sink) as SinkName,
+      instanceId: String(r.instance_id),
+      status: String(r.status) as BacklogEntry['status'],
+      count: Number(r.n),
+      oldestAt: Number(r.oldest),
+    }));
   }
 
   async counts(): Promise<Record<OutboxStatus, number>> {

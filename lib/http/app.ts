@@ -2,6 +2,8 @@ import Koa from 'koa';
 import { HttpMethodEnum, koaBody } from 'koa-body';
 import type { Logger } from '../logger.js';
 import { createAuth } from './auth.js';
+import { openApiDocument } from './openapi.js';
+import { routeTable } from './route-table.js';
 import { errorMiddleware } from './error-middleware.js';
 import { bodyReadFailed, guardBody, guardPathAndQuery } from './request-guard.js';
 import type { RouteDeps } from './route-deps.js';
@@ -11,9 +13,13 @@ import { chatRoutes } from './routes/chat.js';
 import { profileRoutes } from './routes/profile.js';
 import { groupRoutes } from './routes/group.js';
 import { chatwootRoutes } from './routes/chatwoot.js';
+import { docsRoutes } from './routes/docs.js';
 import { eventIntegrationRoutes } from './routes/event-integrations.js';
 import { instanceRoutes } from './routes/instance.js';
+import { managerRoutes } from './routes/manager.js';
 import { messageRoutes } from './routes/message.js';
+import { metricsRoutes } from './routes/metrics.js';
+import { requestMetrics } from '../metrics/http-middleware.js';
 import { outboxRoutes } from './routes/outbox.js';
 import { proxyRoutes } from './routes/proxy.js';
 import { serviceRoutes } from './routes/service.js';
@@ -29,6 +35,8 @@ export function createApp(deps: AppDeps, logger: Logger): Koa {
   app.silent = true; // errorMiddleware logs what needs logging
   const routeDeps: RouteDeps = { ...deps, auth: createAuth(deps.config.apiKey, deps.repos.instances) };
 
+  // First, to time the whole request and see the status the client gets.
+  if (deps.metrics) app.use(requestMetrics(deps.metrics));
   app.use(errorMiddleware(logger));
   app.use(guardPathAndQuery());
   app.use(
@@ -47,8 +55,10 @@ export function createApp(deps: AppDeps, logger: Logger): Koa {
   );
   app.use(guardBody(['POST', 'PUT', 'PATCH', 'DELETE']));
 
+  let document: object | undefined;
   const routers = [
     serviceRoutes(routeDeps),
+    docsRoutes(() => document),
     instanceRoutes(routeDeps),
     settingsRoutes(routeDeps),
     proxyRoutes(routeDeps),
@@ -65,7 +75,11 @@ export function createApp(deps: AppDeps, logger: Logger): Koa {
     groupRoutes(routeDeps),
     callRoutes(routeDeps),
     templateRoutes(routeDeps),
+    ...(deps.metrics ? [metricsRoutes(routeDeps, deps.metrics)] : []),
+    managerRoutes(),
   ];
   for (const router of routers) app.use(router.routes()).use(router.allowedMethods());
+  // Once every router is mounted: the description covers all of them, its own routes included.
+  document = openApiDocument(routeTable(app), { version: deps.version });
   return app;
 }

@@ -30,6 +30,16 @@ function apiKeyOf(ctx: AppContext): string | undefined {
   return header === '' ? undefined : header;
 }
 
+/** Which key a route asks for: the global key, the global key or the named instance's token, or any key. */
+export type Access = 'global' | 'instance' | 'any';
+
+const accessOfMiddleware = new WeakMap<object, Access>();
+
+/** The key an auth middleware asks for, or undefined for any other middleware (the API description reads it). */
+export function accessOf(middleware: unknown): Access | undefined {
+  return typeof middleware === 'function' ? accessOfMiddleware.get(middleware) : undefined;
+}
+
 export function createAuth(globalKey: string, instances: InstanceRepository) {
   const isGlobal = (key: string) => safeEqual(key, globalKey);
 
@@ -74,6 +84,9 @@ export function createAuth(globalKey: string, instances: InstanceRepository) {
     await next();
   }
 
+  accessOfMiddleware.set(globalOnly, 'global');
+  accessOfMiddleware.set(instanceAccess, 'instance');
+  accessOfMiddleware.set(anyKey, 'any');
   return { globalOnly, instanceAccess, anyKey };
 }
 

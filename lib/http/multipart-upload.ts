@@ -27,6 +27,13 @@ function uploadError(error: unknown, limitBytes: number): DomainError {
   return badRequest('the multipart body could not be read');
 }
 
+const uploadFields = new WeakMap<object, string>();
+
+/** The body field a multipart middleware fills from the `file` part, or undefined for any other middleware. */
+export function uploadFieldOf(middleware: unknown): string | undefined {
+  return typeof middleware === 'function' ? uploadFields.get(middleware) : undefined;
+}
+
 /**
  * Evolution's media routes also take a multipart form: the media as a `file`
  * part, every other field as a form field (validate() coerces their text).
@@ -47,7 +54,7 @@ export function multipartUpload(mediaField: string, bodyLimit: string) {
     // An empty file part is answered as a missing file, below.
     formidable: { maxFiles: 1, maxFileSize: limitBytes, maxTotalFileSize: limitBytes, maxFieldsSize: limitBytes, allowEmptyFiles: true, minFileSize: 0 },
   });
-  return async function readUpload(ctx: Context, next: Next): Promise<void> {
+  const readUpload = async function readUpload(ctx: Context, next: Next): Promise<void> {
     if (!ctx.is('multipart')) return next();
     try {
       await parse(ctx, async () => {});
@@ -74,4 +81,6 @@ export function multipartUpload(mediaField: string, bodyLimit: string) {
       await Promise.all(files.map((file) => unlink(file.filepath).catch(() => undefined)));
     }
   };
+  uploadFields.set(readUpload, mediaField);
+  return readUpload;
 }

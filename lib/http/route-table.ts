@@ -5,6 +5,8 @@ export interface RouteEntry {
   method: string;
   /** The path as declared, with its `:params`. */
   path: string;
+  /** The route's middlewares in order, auth and validation among them. */
+  middleware: readonly unknown[];
 }
 
 /** Every method and path the app's routers answer, read from the routers themselves. */
@@ -16,7 +18,7 @@ export function routeTable(app: Koa): RouteEntry[] {
     for (const layer of router.stack) {
       for (const method of layer.methods) {
         // HEAD is answered for every GET; the router adds it by itself.
-        if (method !== 'HEAD') entries.push({ method, path: String(layer.path) });
+        if (method !== 'HEAD') entries.push({ method, path: String(layer.path), middleware: layer.stack });
       }
     }
   }

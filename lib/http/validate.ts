@@ -149,6 +149,19 @@ export interface RouteSchemas {
   body?: ObjectSchema;
   params?: ObjectSchema;
   query?: ObjectSchema;
+  /** The status of a successful answer when it is not 200 (Evolution answers 201 for many writes). */
+  status?: 201;
+}
+
+/**
+ * The schemas each validating middleware was declared with, so that the API
+ * description is generated from the very objects requests are checked against.
+ */
+const declared = new WeakMap<object, RouteSchemas>();
+
+/** The schemas a middleware made by validate() checks, or undefined for any other middleware. */
+export function declaredSchemas(middleware: unknown): RouteSchemas | undefined {
+  return typeof middleware === 'function' ? declared.get(middleware) : undefined;
 }
 
 type Parsed<S, K extends keyof RouteSchemas> = S extends { [P in K]: infer T } ? (T extends ObjectSchema ? FromSchema<T> : never) : undefined;
@@ -175,7 +188,7 @@ export function validate<S extends RouteSchemas>(schemas: S, handler: Handler<S>
   const params = schemas.params ? compileText(schemas.params) : undefined;
   const query = schemas.query ? compileText(schemas.query) : undefined;
   const body = schemas.body ? bodyValidator(schemas.body) : undefined;
-  return async function validateRequest(ctx: AppContext): Promise<void> {
+  const validateRequest = async function validateRequest(ctx: AppContext): Promise<void> {
     const request = { body: undefined, query: undefined, params: undefined, blank: new Set<string>() } as {
       body: unknown;
       query: unknown;
@@ -199,6 +212,10 @@ export function validate<S extends RouteSchemas>(schemas: S, handler: Handler<S>
       if (!check(value)) throw badRequest(formatErrors(check.errors));
       request.body = value;
     }
+    // An error thrown by the handler replaces it with its own status.
+    if (schemas.status) ctx.status = schemas.status;
     await handler(ctx, request as ValidRequest<S>);
   };
+  declared.set(validateRequest, schemas);
+  return validateRequest;
 }

@@ -61,6 +61,12 @@ export class NatsSink implements Sink<'nats'> {
     }
   }
 
+  /** Connected now, or connects now; a connection between a disconnect and its reconnect is not. */
+  async probe(): Promise<void> {
+    const link = await this.linkUp();
+    if (!link.up || link.connection.isClosed()) throw new Error(`disconnected from ${redactUrlCredentials(this.uri)}`);
+  }
+
   async close(): Promise<void> {
     const link = this.link;
     this.link = null;

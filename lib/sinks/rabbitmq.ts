@@ -58,6 +58,7 @@ export class RabbitmqSink implements Sink<'rabbitmq'> {
   private link: Link | null = null;
   private connecting: Promise<Link> | null = null;
   private failures = 0;
+  private lastError = '';
   private nextConnectAt = 0;
 
   constructor(
@@ -87,6 +88,11 @@ export class RabbitmqSink implements Sink<'rabbitmq'> {
     }
   }
 
+  /** The connection is up, or is opened now (no sooner than the reconnect backoff allows). */
+  async probe(): Promise<void> {
+    await this.linkUp();
+  }
+
   async close(): Promise<void> {
     const link = this.link;
     this.link = null;
@@ -110,7 +116,7 @@ export class RabbitmqSink implements Sink<'rabbitmq'> {
   private async linkUp(): Promise<Link> {
     if (this.link) return this.link;
     if (this.connecting) return this.connecting;
-    if (Date.now() < this.nextConnectAt) throw new Error('waiting before reconnecting');
+    if (Date.now() < this.nextConnectAt) throw new Error(`waiting before reconnecting (last attempt: ${this.lastError})`);
     this.connecting = this.open().finally(() => {
       this.connecting = null;
     });
@@ -130,6 +136,7 @@ export class RabbitmqSink implements Sink<'rabbitmq'> {
       return link;
     } catch (error) {
       this.failures += 1;
+      this.lastError = errorText(error);
       this.nextConnectAt = Date.now() + backoffDelay(this.failures, RECONNECT_BACKOFF);
       throw error;
     }

@@ -1,6 +1,7 @@
 import { Actor, type Reply } from '../actor/actor.js';
 import { laneKey, type Lane, type OutboxRepository, type OutboxRow, type SinkName } from '../db/outbox.js';
 import type { Logger } from '../logger.js';
+import type { DeliveryOutcomeLabel } from '../metrics/metrics.js';
 import type { Delivery, DeliveryOf } from './delivery.js';
 import { nextAttempt, type RetryPolicyOptions } from './retry-policy.js';
 import type { Sink } from './sink.js';
@@ -12,6 +13,8 @@ export interface RunnerOptions {
   /** Rows read from a lane at a time. */
   batch: number;
   pollMs: number;
+  /** Told how each delivery attempt ended (for the metrics). */
+  outcome?: (sink: SinkName, outcome: DeliveryOutcomeLabel) => void;
   now?: () => number;
 }
 
@@ -141,6 +144,7 @@ export class SinkRunner<S extends SinkName> extends Actor<RunnerMessage> {
           const delivery = JSON.parse(row.payload) as Delivery;
           const outcome = await this.sink.deliver(delivery as DeliveryOf<S>, row.eventId);
           if (outcome.ok) {
+            this.options.outcome?.(this.sink.name, 'delivered');
             done.push(row.id);
             continue;
           }
@@ -165,6 +169,7 @@ export class SinkRunner<S extends SinkName> extends Actor<RunnerMessage> {
     const decision = nextAttempt(attempts, retryable, this.options.retry);
     const nextAttemptAt = decision.dead ? row.nextAttemptAt : this.now() + decision.delayMs;
     await this.outbox.markFailed(row.id, { attempts, nextAttemptAt, error, dead: decision.dead });
+    this.options.outcome?.(this.sink.name, decision.dead ? 'reject' : 'retry');
     const log = { instance, instanceId: row.instanceId, sink: this.sink.name, eventId: row.eventId, attempts, error };
     if (decision.dead) this.logger.warn(log, 'event dead-lettered');
     else this.logger.info({ ...log, retryInMs: decision.delayMs }, 'delivery failed, will retry');

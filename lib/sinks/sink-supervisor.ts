@@ -3,7 +3,15 @@ import type { OutboxRepository, SinkName } from '../db/outbox.js';
 import type { Logger } from '../logger.js';
 import { RestartPolicy } from '../supervisor/restart-policy.js';
 import { SinkRunner, type RunnerOptions } from './runner.js';
-import type { Sink } from './sink.js';
+import { errorText, type Sink } from './sink.js';
+
+/** One broker's answer to a readiness probe. */
+export interface BrokerCheck {
+  name: SinkName;
+  ok: boolean;
+  latencyMs: number;
+  error?: string;
+}
 
 export interface SinkSupervisorOptions {
   sinks: Sink[];
@@ -57,6 +65,27 @@ export class SinkSupervisor extends Actor<SinkSupervisorMessage> {
       this.slots.set(sink.name, slot);
       this.startRunner(slot);
     }
+  }
+
+  /**
+   * Whether each sink with a broker reaches it, each within `timeoutMs`. The
+   * slots' sinks never change after construction, so this reads them
+   * outside the mailbox.
+   */
+  async brokers(timeoutMs: number): Promise<BrokerCheck[]> {
+    const probed = [...this.slots.values()].filter((slot) => slot.sink.probe);
+    return Promise.all(
+      probed.map(async ({ sink }): Promise<BrokerCheck> => {
+        const started = performance.now();
+        const latencyMs = () => Math.round(performance.now() - started);
+        try {
+          await withTimeout(sink.probe!(), timeoutMs, `reaching the ${sink.name} broker`);
+          return { name: sink.name, ok: true, latencyMs: latencyMs() };
+        } catch (error) {
+          return { name: sink.name, ok: false, latencyMs: latencyMs(), error: errorText(error) };
+        }
+      }),
+    );
   }
 
   get sinkNames(): SinkName[] {

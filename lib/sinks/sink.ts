@@ -13,6 +13,11 @@ export interface Sink<S extends SinkName = SinkName> {
   readonly name: S;
   deliver(delivery: DeliveryOf<S>, eventId: string): Promise<DeliveryOutcome>;
   close(): Promise<void>;
+  /**
+   * Resolves when the sink's broker can be reached now, rejects with why not.
+   * Sinks without one broker (webhooks, Chatwoot: a server per instance) have none.
+   */
+  probe?(): Promise<void>;
 }
 
 export const delivered = (): DeliveryOutcome => ({ ok: true });

@@ -1,6 +1,7 @@
 import {
   CreateQueueCommand,
   GetQueueUrlCommand,
+  ListQueuesCommand,
   SendMessageCommand,
   SQSClient,
   type SQSServiceException,
@@ -55,6 +56,11 @@ export class SqsSink implements Sink<'sqs'> {
     } catch (error) {
       return this.outcome(delivery.queueName, error);
     }
+  }
+
+  /** The cheapest call that needs the endpoint and the credentials: list at most one queue. */
+  async probe(): Promise<void> {
+    await this.client.send(new ListQueuesCommand({ MaxResults: 1 }));
   }
 
   async close(): Promise<void> {

@@ -47,12 +47,11 @@ export function appStateRoutes(deps: RouteDeps): Router[] {
   chat.post(
     '/archiveChat/:instanceName',
     auth.instanceAccess,
-    validate({ params: instanceParams, body: archiveChatBody }, async (ctx, { body }) => {
+    validate({ params: instanceParams, body: archiveChatBody, status: 201 }, async (ctx, { body }) => {
       const instance = instanceOf(ctx);
       const { chatId, jid, lastMessage } = await anchorOf(deps, instance, body);
       await supervisor.command(instance, { kind: 'chat-archive', jid, lastMessage, archive: body.archive });
       // Evolution answers `archived: true` for a done request, an unarchive included.
-      ctx.status = 201;
       ctx.body = { chatId, archived: true };
     }),
   );
@@ -60,11 +59,10 @@ export function appStateRoutes(deps: RouteDeps): Router[] {
   chat.post(
     '/markChatUnread/:instanceName',
     auth.instanceAccess,
-    validate({ params: instanceParams, body: markChatUnreadBody }, async (ctx, { body }) => {
+    validate({ params: instanceParams, body: markChatUnreadBody, status: 201 }, async (ctx, { body }) => {
       const instance = instanceOf(ctx);
       const { chatId, jid, lastMessage } = await anchorOf(deps, instance, body);
       await supervisor.command(instance, { kind: 'chat-unread', jid, lastMessage });
-      ctx.status = 201;
       ctx.body = { chatId, markedChatUnread: true };
     }),
   );

@@ -77,10 +77,9 @@ export function chatRoutes(deps: RouteDeps): Router {
   router.post(
     '/markMessageAsRead/:instanceName',
     auth.instanceAccess,
-    validate({ params: instanceParams, body: markAsReadBody }, async (ctx, { body }) => {
+    validate({ params: instanceParams, body: markAsReadBody, status: 201 }, async (ctx, { body }) => {
       const { readMessages } = body;
       await supervisor.command(instanceOf(ctx), { kind: 'mark-read', keys: readMessages.map(keyOf) });
-      ctx.status = 201;
       ctx.body = { message: 'Read messages', read: 'success' };
     }),
   );

@@ -44,9 +44,8 @@ export function groupRoutes(deps: RouteDeps): Router {
   router.post(
     '/create/:instanceName',
     auth.instanceAccess,
-    validate({ params: instanceParams, body: createGroupBody }, async (ctx, { body }) => {
+    validate({ params: instanceParams, body: createGroupBody, status: 201 }, async (ctx, { body }) => {
       const { subject, participants, description, promoteParticipants } = body;
-      ctx.status = 201;
       ctx.body = await supervisor.command(instanceOf(ctx), { kind: 'group-create', subject, participants: [...participants], description, promoteParticipants });
     }),
   );
@@ -54,9 +53,8 @@ export function groupRoutes(deps: RouteDeps): Router {
   router.post(
     '/updateGroupSubject/:instanceName',
     auth.instanceAccess,
-    validate({ params: instanceParams, query: groupJidQuery, body: groupSubjectBody }, async (ctx, { query, body }) => {
+    validate({ params: instanceParams, query: groupJidQuery, body: groupSubjectBody, status: 201 }, async (ctx, { query, body }) => {
       await supervisor.command(instanceOf(ctx), { kind: 'group-subject', groupJid: groupJidOf(query, body), subject: body.subject });
-      ctx.status = 201;
       ctx.body = SUCCESS;
     }),
   );
@@ -64,13 +62,12 @@ export function groupRoutes(deps: RouteDeps): Router {
   router.post(
     '/updateGroupPicture/:instanceName',
     auth.instanceAccess,
-    validate({ params: instanceParams, query: groupJidQuery, body: groupPictureBody }, async (ctx, { query, body }) => {
+    validate({ params: instanceParams, query: groupJidQuery, body: groupPictureBody, status: 201 }, async (ctx, { query, body }) => {
       const groupJid = groupJidOf(query, body);
       const prepared = await deps.prepareMedia({ media: body.image, maxBytes: deps.config.media.maxBytes, timeoutMs: deps.config.media.downloadTimeoutMs });
       if (!prepared.ok) throw badRequest(`"image" must be an http(s) URL or base64 of an image: ${prepared.error}`);
       if (!prepared.mimetype.startsWith('image/')) throw badRequest('"image" must be an image');
       await supervisor.command(instanceOf(ctx), { kind: 'group-picture', groupJid, image: prepared.data });
-      ctx.status = 201;
       ctx.body = SUCCESS;
     }),
   );
@@ -78,9 +75,8 @@ export function groupRoutes(deps: RouteDeps): Router {
   router.post(
     '/updateGroupDescription/:instanceName',
     auth.instanceAccess,
-    validate({ params: instanceParams, query: groupJidQuery, body: groupDescriptionBody }, async (ctx, { query, body }) => {
+    validate({ params: instanceParams, query: groupJidQuery, body: groupDescriptionBody, status: 201 }, async (ctx, { query, body }) => {
       await supervisor.command(instanceOf(ctx), { kind: 'group-description', groupJid: groupJidOf(query, body), description: body.description });
-      ctx.status = 201;
       ctx.body = SUCCESS;
     }),
   );
@@ -157,9 +153,8 @@ export function groupRoutes(deps: RouteDeps): Router {
   router.post(
     '/revokeInviteCode/:instanceName',
     auth.instanceAccess,
-    validate({ params: instanceParams, query: groupJidQuery, body: groupJidQuery }, async (ctx, { query, body }) => {
+    validate({ params: instanceParams, query: groupJidQuery, body: groupJidQuery, status: 201 }, async (ctx, { query, body }) => {
       const { code } = await supervisor.command(instanceOf(ctx), { kind: 'group-revoke-invite', groupJid: groupJidOf(query, body) });
-      ctx.status = 201;
       ctx.body = { revoked: true, inviteCode: code };
     }),
   );
@@ -167,14 +162,13 @@ export function groupRoutes(deps: RouteDeps): Router {
   router.post(
     '/updateParticipant/:instanceName',
     auth.instanceAccess,
-    validate({ params: instanceParams, query: groupJidQuery, body: updateParticipantsBody }, async (ctx, { query, body }) => {
+    validate({ params: instanceParams, query: groupJidQuery, body: updateParticipantsBody, status: 201 }, async (ctx, { query, body }) => {
       const updateParticipants = await supervisor.command(instanceOf(ctx), {
         kind: 'group-update-participants',
         groupJid: groupJidOf(query, body),
         action: body.action,
         participants: [...body.participants],
       });
-      ctx.status = 201;
       ctx.body = { updateParticipants };
     }),
   );
@@ -182,9 +176,8 @@ export function groupRoutes(deps: RouteDeps): Router {
   router.post(
     '/updateSetting/:instanceName',
     auth.instanceAccess,
-    validate({ params: instanceParams, query: groupJidQuery, body: updateSettingBody }, async (ctx, { query, body }) => {
+    validate({ params: instanceParams, query: groupJidQuery, body: updateSettingBody, status: 201 }, async (ctx, { query, body }) => {
       await supervisor.command(instanceOf(ctx), { kind: 'group-setting', groupJid: groupJidOf(query, body), action: body.action });
-      ctx.status = 201;
       // Evolution answers `{ updateSetting: <what Baileys returned> }`, which is nothing: `{}`.
       ctx.body = {};
     }),
@@ -193,9 +186,8 @@ export function groupRoutes(deps: RouteDeps): Router {
   router.post(
     '/toggleEphemeral/:instanceName',
     auth.instanceAccess,
-    validate({ params: instanceParams, query: groupJidQuery, body: toggleEphemeralBody }, async (ctx, { query, body }) => {
+    validate({ params: instanceParams, query: groupJidQuery, body: toggleEphemeralBody, status: 201 }, async (ctx, { query, body }) => {
       await supervisor.command(instanceOf(ctx), { kind: 'group-ephemeral', groupJid: groupJidOf(query, body), expiration: body.expiration });
-      ctx.status = 201;
       ctx.body = { success: true };
     }),
   );

@@ -22,7 +22,7 @@ export function instanceRoutes(deps: RouteDeps): Router {
   const router = new Router({ prefix: '/instance' });
   const { auth } = deps;
 
-  router.post('/create', auth.globalOnly, validate({ body: createInstanceBody }, async (ctx, { body }) => {
+  router.post('/create', auth.globalOnly, validate({ body: createInstanceBody, status: 201 }, async (ctx, { body }) => {
     const spec = instanceSpecFrom(body);
     const instance = await createInstance(deps, spec);
     const qr =
@@ -30,7 +30,6 @@ export function instanceRoutes(deps: RouteDeps): Router {
         ? await firstQr(deps, instance, spec.number ?? undefined)
         : null;
     const current = (await deps.repos.instances.findById(instance.id)) ?? instance;
-    ctx.status = 201;
     ctx.body = createdView(current, spec, qr, {
       serverUrl: deps.config.server.url,
       waBusinessVerifyToken: deps.config.waBusiness.verifyToken,
@@ -101,9 +100,8 @@ export function instanceRoutes(deps: RouteDeps): Router {
   router.post(
     '/setPresence/:instanceName',
     auth.instanceAccess,
-    validate({ params: instanceParams, body: setPresenceBody }, async (ctx, { body }) => {
+    validate({ params: instanceParams, body: setPresenceBody, status: 201 }, async (ctx, { body }) => {
       await connection.setPresence(deps, instanceOf(ctx), body.presence, body.number);
-      ctx.status = 201;
       ctx.body = { presence: body.presence };
     }),
   );

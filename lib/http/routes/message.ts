@@ -105,7 +105,7 @@ export function messageRoutes(deps: RouteDeps): Router {
       `/${path}/:instanceName`,
       auth.instanceAccess,
       ...(mediaField ? [multipartUpload(mediaField, deps.config.server.bodyLimit)] : []),
-      validate({ params: instanceParams, body: schema }, async (ctx, request) => {
+      validate({ params: instanceParams, body: schema, status: 201 }, async (ctx, request) => {
         const instance = instanceOf(ctx);
         const body = request.body as B;
         // Before build: an unknown quoted id is refused before any media is fetched.
@@ -114,7 +114,6 @@ export function messageRoutes(deps: RouteDeps): Router {
         if (quoted) send.options.quoted = quoted;
         // A send may wait for its typing delay before the upload and the send itself.
         const timeout = deps.config.workers.requestTimeoutMs + (send.options.delay ?? 0);
-        ctx.status = 201;
         ctx.body = await deps.supervisor.command(instance, { kind: 'send', request: send }, timeout);
       }),
     );

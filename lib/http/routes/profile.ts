@@ -72,11 +72,10 @@ export function profileRoutes(deps: RouteDeps): Router {
   router.post(
     '/updatePrivacySettings/:instanceName',
     auth.instanceAccess,
-    validate({ params: instanceParams, body: privacySettingsBody }, async (ctx, { body }) => {
+    validate({ params: instanceParams, body: privacySettingsBody, status: 201 }, async (ctx, { body }) => {
       const { readreceipts, profile, status, online, last, groupadd } = body;
       const settings = { readreceipts, profile, status, online, last, groupadd };
       await supervisor.command(instanceOf(ctx), { kind: 'privacy-update', settings });
-      ctx.status = 201;
       ctx.body = { ...SUCCESS, data: settings };
     }),
   );

@@ -2,14 +2,24 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import { withTimeout } from '../../actor/actor.js';
 import type { WorkerState } from '../../supervisor/supervisor.js';
+import { answers } from '../openapi.js';
 import type { RouteDeps } from '../route-deps.js';
 
 export const SERVICE_NAME = 'wa-gateway';
 
-async function databaseAnswers(deps: RouteDeps): Promise<{ ok: boolean; latencyMs: number; error?: string }> {
+/** How long each readiness check may take: orchestrators probe with a timeout of a few seconds. */
+const READY_PROBE_TIMEOUT_MS = 2_000;
+
+interface Check {
+  ok: boolean;
+  latencyMs: number;
+  error?: string;
+}
+
+async function databaseAnswers(deps: RouteDeps): Promise<Check> {
   const started = performance.now();
   try {
-    await withTimeout(deps.db.raw('select 1'), 2_000, 'database ping');
+    await withTimeout(deps.db.raw('select 1'), READY_PROBE_TIMEOUT_MS, 'database ping');
     return { ok: true, latencyMs: Math.round(performance.now() - started) };
   } catch (error) {
     return { ok: false, latencyMs: Math.round(performance.now() - started), error: (error as Error).message };
@@ -50,7 +60,7 @@ export function serviceRoutes(deps: RouteDeps): Router {
     };
   });
 
-  router.get('/health', async (ctx: Context) => {
+  router.get('/health', answers({ 503: 'The database does not answer (status "degraded")' }, async (ctx: Context) => {
     const [database, workers] = await Promise.all([databaseAnswers(deps), deps.supervisor.snapshot()]);
     ctx.status = database.ok ? 200 : 503;
     ctx.body = {
@@ -58,7 +68,24 @@ export function serviceRoutes(deps: RouteDeps): Router {
       database,
       workers: countStates(workers),
     };
+  }));
+
+  // Liveness: the process answers. Nothing outside it is asked, so an orchestrator
+  // does not restart the gateway for a database or broker outage.
+  router.get('/health/live', (ctx: Context) => {
+    ctx.body = { status: 'ok', uptimeSeconds: Math.round((Date.now() - startedAt) / 1000) };
   });
+
+  // Readiness: the database answers a query and every enabled broker sink reaches its broker.
+  const notReady = 'Not ready: `failed` names the checks that failed (database, rabbitmq, nats, sqs)';
+  router.get('/health/ready', answers({ 503: notReady }, async (ctx: Context) => {
+    const [database, brokers] = await Promise.all([databaseAnswers(deps), deps.sinks.brokers(READY_PROBE_TIMEOUT_MS)]);
+    const checks: Record<string, Check> = { database };
+    for (const { name, ...check } of brokers) checks[name] = check;
+    const failed = Object.keys(checks).filter((name) => !checks[name].ok);
+    ctx.status = failed.length === 0 ? 200 : 503;
+    ctx.body = { status: failed.length === 0 ? 'ok' : 'unavailable', failed, checks };
+  }));
 
   return router;
 }

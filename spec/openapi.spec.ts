@@ -1,0 +1,166 @@
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsPkg from 'ajv-formats';
+import { expect } from 'chai';
+import { existsSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+import { routeTable } from '../lib/http/route-table.js';
+import { startInProcess, type InProcessGateway } from './support/in-process-gateway.js';
+import { testDatabase } from './support/test-database.js';
+
+interface Operation {
+  security?: unknown[];
+  parameters?: { name: string; in: string; required?: boolean; schema: Record<string, unknown> }[];
+  requestBody?: { content: Record<string, { schema: { properties?: Record<string, unknown> } }> };
+  responses: Record<string, unknown>;
+}
+// ajv-formats ships CommonJS with the plugin on `default`.
+const addFormats = addFormatsPkg as unknown as (ajv: Ajv2020) => Ajv2020;
+
+/** Every schema object the document holds: parameters, bodies, components. */
+function schemasIn(doc: Document): unknown[] {
+  const found: unknown[] = [];
+  for (const item of Object.values(doc.paths)) {
+    for (const op of Object.values(item)) {
+      for (const parameter of op.parameters ?? []) found.push(parameter.schema);
+      for (const media of Object.values(op.requestBody?.content ?? {})) found.push(media.schema);
+    }
+  }
+  return found;
+}
+
+type Document = { openapi: string; paths: Record<string, Record<string, Operation>> };
+
+describe(`OpenAPI document and docs page (${testDatabase})`, function () {
+  this.timeout(60_000);
+  let running: InProcessGateway;
+  let doc: Document;
+  let base: string;
+
+  before(async () => {
+    running = await startInProcess({});
+    base = running.api.baseUrl;
+    // No key: the description is public.
+    const response = await fetch(`${base}/openapi.json`);
+    expect(response.status).to.equal(200);
+    expect(response.headers.get('content-type')).to.match(/^application\/json/);
+    doc = (await response.json()) as Document;
+  });
+
+  after(async () => {
+    await running?.stop();
+  });
+
+  it('is a valid OpenAPI 3.1 document', async () => {
+    const validator = new Validator();
+    const result = await validator.validate(structuredClone(doc));
+    expect(result.errors ?? [], JSON.stringify(result.errors, null, 2)?.slice(0, 4000)).to.deep.equal([]);
+    expect(result.valid).to.equal(true);
+    expect(validator.version).to.equal('3.1');
+  });
+
+  it('holds request schemas that JSON Schema 2020-12 (the dialect of OpenAPI 3.1) compiles strictly', () => {
+    // The OpenAPI meta-schema leaves schema objects open; a strict 2020-12 compiler
+    // refuses draft-07-only keywords and unknown ones. Our x- annotations are declared.
+    const ajv = new Ajv2020({ strict: true, strictRequired: false, strictTypes: false });
+    ajv.addVocabulary(['x-rule', 'x-message', 'x-when', 'x-blank-disables']);
+    addFormats(ajv);
+    const schemas = schemasIn(doc);
+    expect(schemas.length).to.be.greaterThan(100);
+    for (const schema of schemas) expect(() => ajv.compile(schema as object), JSON.stringify(schema).slice(0, 300)).not.to.throw();
+    // draft-07's `dependencies` (kept by 2020-12 compilers for compatibility) is written the 2020-12 way.
+    expect(JSON.stringify(doc)).not.to.include('"dependencies"');
+    const create = doc.paths['/instance/create'].post.requestBody?.content['application/json'].schema as { dependentRequired?: unknown };
+    expect(create.dependentRequired).to.deep.equal({ proxyHost: ['proxyPort'], proxyPort: ['proxyHost'] });
+  });
+
+  it('describes every route the routers answer, with its method, and nothing else', () => {
+    const routes = routeTable(running.gateway.app).map((route) => `${route.method} ${route.path.replace(/:(\w+)/g, '{$1}')}`);
+    const described = Object.entries(doc.paths).flatMap(([path, item]) => Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`));
+    expect(routes.length).to.be.greaterThan(40);
+    expect([...new Set(described)].sort()).to.deep.equal([...new Set(routes)].sort());
+    for (const path of ['/openapi.json', '/docs', '/health', '/health/live', '/health/ready']) expect(doc.paths, path).to.have.property(path);
+  });
+
+  it('takes path params, query, bodies and keys from the declared routes', () => {
+    const sendText = doc.paths['/message/sendText/{instanceName}'].post;
+    const [name] = sendText.parameters ?? [];
+    expect(name).to.include({ name: 'instanceName', in: 'path', required: true });
+    // The very schema validate() checks the name with, its message annotation kept as an extension.
+    expect(name.schema).to.include({ type: 'string', maxLength: 100 });
+    expect(name.schema).to.have.property('x-rule');
+    expect(sendText.requestBody?.content['application/json'].schema.properties).to.include.keys('number', 'text');
+    expect(sendText.security).to.deep.equal([{ apikey: [] }]);
+    expect(sendText.responses).to.include.keys('201', '400', '401', '4XX', '5XX');
+    expect(sendText.responses['4XX']).to.deep.equal({ $ref: '#/components/responses/Error' });
+
+    const media = doc.paths['/message/sendMedia/{instanceName}'].post;
+    expect(media.requestBody?.content).to.have.keys('application/json', 'multipart/form-data');
+    expect(media.requestBody?.content['multipart/form-data'].schema.properties).to.have.property('file');
+
+    const groups = doc.paths['/group/fetchAllGroups/{instanceName}'].get;
+    expect(groups.parameters?.find((p) => p.in === 'query' && p.name === 'getParticipants')).to.include({ required: true });
+
+    const create = doc.paths['/instance/create'].post;
+    expect(create.parameters).to.deep.equal([]);
+    expect(create.responses).to.include.keys('201');
+
+    for (const path of ['/', '/health', '/health/live', '/health/ready', '/openapi.json', '/docs']) {
+      expect(doc.paths[path].get.security, path).to.deep.equal([]);
+    }
+  });
+
+  it('keeps the error body shape as a shared component', () => {
+    const components = (doc as unknown as { components: { schemas: { ErrorBody: { required: string[] } } } }).components;
+    expect(components.schemas.ErrorBody.required).to.deep.equal(['status', 'error', 'response']);
+  });
+
+  it('serves /docs as HTML whose assets are all on this server, and they load', async () => {
+    const response = await fetch(`${base}/docs`);
+    expect(response.status).to.equal(200);
+    expect(response.headers.get('content-type')).to.match(/^text\/html/);
+    const html = await response.text();
+    const references = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((match) => match[1]);
+    expect(references.length).to.be.at.least(3);
+    for (const reference of references) {
+      const url = new URL(reference, `${base}/docs`);
+      expect(url.origin, reference).to.equal(base);
+      expect(url.pathname, reference).to.match(/^\/docs\//);
+      const asset = await fetch(url);
+      expect(asset.status, reference).to.equal(200);
+      expect((await asset.arrayBuffer()).byteLength, reference).to.be.greaterThan(0);
+    }
+    const init = await (await fetch(`${base}/docs/init.js`)).text();
+    expect(init).to.include("url: '/openapi.json'");
+    expect(init).to.include('validatorUrl: null');
+  });
+
+  it('renders every route in Chromium from this server alone', async function () {
+    const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+    if (!existsSync(executablePath)) {
+      if (process.env.CI === 'true') throw new Error(`no Chromium at ${executablePath}`);
+      console.warn(`      skipped: no Chromium at ${executablePath}`);
+      this.skip();
+    }
+    const browser = await chromium.launch({ executablePath, args: ['--no-sandbox'] });
+    try {
+      const page = await browser.newPage();
+      const elsewhere: string[] = [];
+      // Anything asked of another origin is refused and noted: the page must not need it.
+      await page.route('**/*', (route) => {
+        const url = route.request().url();
+        if (new URL(url).origin === base || url.startsWith('data:')) return route.continue();
+        elsewhere.push(url);
+        return route.abort();
+      });
+      await page.goto(`${base}/docs`);
+      await page.locator('.opblock').first().waitFor({ timeout: 20_000 });
+      const shown = await page.locator('.opblock').count();
+      const described = Object.values(doc.paths).reduce((sum, item) => sum + Object.keys(item).length, 0);
+      expect(shown).to.equal(described);
+      expect(elsewhere).to.deep.equal([]);
+    } finally {
+      await browser.close();
+    }
+  });
+});
