@@ -123,6 +123,9 @@ describe('WhatsApp Business instances: create, state, restart, logout, delete', 
     const stillRefused = await world.api.post('/instance/restart/acme');
     expect(stillRefused.status).to.equal(400);
     expect(stillRefused.body.response.message[0]).to.match(/^token is not a valid Meta access token/);
+    expect(world.receiver.events(), 'a refused token is no logout').to.not.include('logout.instance');
+    const [listed] = (await world.api.get('/instance/fetchInstances?instanceName=acme')).body;
+    expect(listed).to.include({ connectionStatus: 'close', disconnectionReasonCode: 190 });
     world.peer.addToken(token);
     const restarted = await world.api.post('/instance/restart/acme');
     expect(restarted.status, JSON.stringify(restarted.body)).to.equal(200);

@@ -10,7 +10,7 @@ import type { Logger } from '../logger.js';
 import { proxyAgent } from '../proxy/agent.js';
 import type { Store } from '../store/store.js';
 import type { WaBusinessConfig } from '../config.js';
-import { GraphClient } from './graph-client.js';
+import { GraphClient, type GraphResult } from './graph-client.js';
 import { describeMetaError, isTokenRefused, type GraphFailure } from './refusal.js';
 
 /** What Graph tells of the phone number (GET /{phone-number-id}). */
@@ -29,9 +29,13 @@ export function ownerJidOf(displayPhoneNumber: string): string {
 
 /** Reads the number with the token; a refusal names the field the client got wrong. */
 export async function verifyAccount(client: GraphClient, phoneNumberId: string): Promise<PhoneNumberView> {
-  const read = await client.get<PhoneNumberView>(`/${phoneNumberId}`, { fields: PHONE_FIELDS });
+  const read = await readAccount(client, phoneNumberId);
   if (read.ok) return read.value;
   throw accountRefusal(read, phoneNumberId);
+}
+
+function readAccount(client: GraphClient, phoneNumberId: string): Promise<GraphResult<PhoneNumberView>> {
+  return client.get<PhoneNumberView>(`/${phoneNumberId}`, { fields: PHONE_FIELDS });
 }
 
 function accountRefusal(failure: GraphFailure, phoneNumberId: string): DomainError {
@@ -70,8 +74,9 @@ export async function markOpen(deps: CloudStateDeps, instance: Instance, phone: 
 }
 
 /**
- * Records the instance closed: logged out, or its token refused (`refusal`).
- * It is not reopened at boot; a restart checks the token again.
+ * Records the instance closed: logged out (no `refusal`: logout.instance
+ * follows), or its token or number refused. It is not reopened at boot; a
+ * restart checks the token again.
  */
 export async function markClosed(deps: CloudStateDeps, instance: Instance, refusal?: GraphFailure): Promise<void> {
   const patch: ConnectionPatch & { connectionStatus: 'close' } = { connectionStatus: 'close' };
@@ -88,7 +93,7 @@ export async function markClosed(deps: CloudStateDeps, instance: Instance, refus
     wuid: instance.ownerJid ?? undefined,
   });
   if (!refusal) await deps.events.publish(owner(instance), 'LOGOUT_INSTANCE', { instance: instance.name });
-  if (refusal) deps.logger.warn({ instance: instance.name, code: refusal.error?.code }, 'Meta refused the access token: instance closed');
+  if (refusal) deps.logger.warn({ instance: instance.name, code: refusal.error?.code }, 'Meta refused the account: instance closed');
 }
 
 async function changeState(deps: CloudStateDeps, instance: Instance, patch: ConnectionPatch & { connectionStatus: Instance['connectionStatus'] }, autoConnect: boolean): Promise<void> {
@@ -103,13 +108,12 @@ const owner = (instance: Instance): EventOwner => ({ id: instance.id, name: inst
 
 /**
  * Checks the token and number again: open when Meta accepts them, closed
- * (and a 400 naming what Meta refused) when it does not.
+ * (and a 400 naming what Meta refused) when it does not. A Graph API that
+ * does not answer leaves the instance as it is.
  */
 export async function recheck(deps: CloudStateDeps, client: GraphClient, instance: Instance): Promise<void> {
-  try {
-    await markOpen(deps, instance, await verifyAccount(client, instance.number ?? ''));
-  } catch (error) {
-    if (error instanceof DomainError && error.kind === 'invalid') await markClosed(deps, instance);
-    throw error;
-  }
+  const read = await readAccount(client, instance.number ?? '');
+  if (read.ok) return markOpen(deps, instance, read.value);
+  if (read.error) await markClosed(deps, instance, read);
+  throw accountRefusal(read, instance.number ?? '');
 }

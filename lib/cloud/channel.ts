@@ -166,7 +166,11 @@ export class CloudChannel {
     const client = await this.deps.clients.clientFor(instance);
     const result = await run(client);
     if (result.ok) return result.value;
-    if (isTokenRefused(result)) await markClosed(this.deps, instance, result);
+    if (isTokenRefused(result)) {
+      // Calls refused together close it once: each reads the row again first.
+      const current = await this.deps.repos.instances.findById(instance.id);
+      if (current && current.connectionStatus !== 'close') await markClosed(this.deps, current, result);
+    }
     throw graphRefusal(result, action);
   }
 }
