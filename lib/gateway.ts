@@ -10,6 +10,7 @@ import { Dispatcher } from './dispatcher/dispatcher.js';
 import { scheduleOutboxPruning } from './dispatcher/housekeeping.js';
 import { workerProfilePicture } from './chatwoot/profile-picture.js';
 import { CallbackIntake } from './cloud/callback-intake.js';
+import { CloudChannel } from './cloud/channel.js';
 import { CloudClients } from './cloud/clients.js';
 import { Inbox } from './cloud/inbox.js';
 import { MetaCallbackRepository } from './db/meta-callbacks.js';
@@ -90,6 +91,8 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
     logger,
   );
   const observer = countingCrashes(instanceObserver({ store, logger, events: dispatcher }), metrics);
+  const cloudClients = new CloudClients(config.waBusiness, repos);
+  const cloud = new CloudChannel({ repos, store, events: dispatcher, logger, clients: cloudClients });
   const supervisor = new Supervisor({
     workerUrl: new URL('../workers/instance.js', import.meta.url),
     workerData: { logLevel: config.logLevel, whatsapp: config.whatsapp },
@@ -107,16 +110,16 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
     stopTimeoutMs: config.workers.stopTimeoutMs,
     logger,
     observer,
+    cloud,
     store: (instanceId, request) => store.serve(instanceId, request),
   });
   const prepareMedia = (source: MediaSource) => cpu.prepareMedia(source);
   const lifecycle = new Lifecycle();
   // Business instances: Meta's callbacks, stored by /webhook/meta, become events in the inbox.
-  const cloudClients = new CloudClients(config.waBusiness, repos);
   const metaCallbackRows = new MetaCallbackRepository(db);
   const inbox = new Inbox({ callbacks: metaCallbackRows, instances: repos.instances, contacts: repos.contacts, store, events: dispatcher, clients: cloudClients, logger });
   const metaCallbacks = new CallbackIntake({ instances: repos.instances, callbacks: metaCallbackRows, inbox, logger });
-  const deps = { config, db, repos, outbox, supervisor, events: dispatcher, sinks, logger, version, renderQr, prepareMedia, lifecycle, store, metrics, metaCallbacks };
+  const deps = { config, db, repos, outbox, supervisor, events: dispatcher, sinks, logger, version, renderQr, prepareMedia, lifecycle, store, metrics, cloudClients, metaCallbacks };
   const app = createApp(deps, logger);
 
   const server = app.listen(config.server.port, config.server.host);

@@ -6,6 +6,7 @@ import * as chatwootReplies from './20261215000001_chatwoot_replies.js';
 import * as chatwootLinksOwned from './20261215000002_chatwoot_links_owned.js';
 import * as labels from './20261220000001_labels.js';
 import * as messageUpdates from './20261220000002_message_updates.js';
+import * as templates from './20261227000001_templates.js';
 import * as metaCallbacks from './20261228000001_meta_callbacks.js';
 
 // Every migration, in order. Listed explicitly so the same code runs from
@@ -18,5 +19,6 @@ export const migrations: ReadonlyArray<readonly [string, Knex.Migration]> = [
   ['20261215000002_chatwoot_links_owned', chatwootLinksOwned],
   ['20261220000001_labels', labels],
   ['20261220000002_message_updates', messageUpdates],
+  ['20261227000001_templates', templates],
   ['20261228000001_meta_callbacks', metaCallbacks],
 ];

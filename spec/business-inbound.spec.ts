@@ -261,6 +261,10 @@ describe(`Business instances, inbound: /webhook/meta (${testDatabase})`, functio
       const stored = found.body.messages.records[0].message as Json;
       expect(stored.base64).to.equal(undefined);
       expect(stored.imageMessage).to.deep.include({ id: sent.mediaId, mimetype: 'image/png' });
+      // Asked for later, the file is fetched again by its media id.
+      const again = await api.post('/chat/getBase64FromMediaMessage/biz', { message: { key: { id: sent.id } } });
+      expect(again.status, JSON.stringify(again.body)).to.equal(201);
+      expect(again.body).to.deep.include({ mediaType: 'imageMessage', mimetype: 'image/png', base64: PNG.toString('base64') });
     });
 
     it('still sends the event of a media message whose file cannot be fetched, without base64', async () => {
@@ -340,6 +344,14 @@ describe(`Business instances, inbound into Chatwoot (${testDatabase})`, function
     expect(message.sourceId).to.include(sent.id);
     const [person] = chatwoot.contacts(account.id);
     expect(person.name).to.equal('Carla Cliente');
+
+    // The agent answers in Chatwoot: the reply leaves through Meta's API to the customer.
+    chatwoot.inboxes(account.id)[0].webhookUrl = `${running.api.baseUrl}/chatwoot/webhook/biz-cw`;
+    await chatwoot.agentReply(chatwoot.conversations(account.id)[0].id, { content: 'Your order ships **today**' });
+    await eventually(() => peer.sent(phone.id).length === 1, 10_000, 'the reply at the Graph API');
+    const [reply] = peer.sent(phone.id);
+    expect(reply.body).to.deep.include({ to: '15557770101', type: 'text' });
+    expect((reply.body.text as Json).body).to.equal('Your order ships *today*');
   });
 });
 
@@ -350,13 +362,23 @@ describe(`Business callbacks across a crash (${testDatabase})`, function () {
   let gateway: GatewayProcess | undefined;
   let silent: http.Server;
   let silentRequests = 0;
+  let hanging = false;
 
   before(async () => {
     peer = await GraphPeer.start({ appSecret: APP_SECRET });
     receiver = await WebhookReceiver.start();
-    // A Graph API that takes requests and never answers: the media fetch of the first run hangs there.
-    silent = http.createServer(() => {
-      silentRequests += 1;
+    // In front of the peer: passes calls on until `hanging`, then takes them and never answers,
+    // so the media fetch of the first run hangs there.
+    silent = http.createServer((req, res) => {
+      if (hanging) {
+        silentRequests += 1;
+        return;
+      }
+      const upstream = http.request(`${peer.url}${req.url}`, { method: req.method, headers: req.headers }, (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      });
+      req.pipe(upstream);
     });
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
   });
@@ -378,6 +400,7 @@ describe(`Business callbacks across a crash (${testDatabase})`, function () {
     const token = peer.addToken();
     await createBusiness(gateway.api(), 'crash', phone, token, receiver);
     expect((await peer.subscribe(`${gateway.url}/webhook/meta`, VERIFY_TOKEN)).ok).to.equal(true);
+    hanging = true;
 
     const sent = peer.deliverMessage(phone.id, { type: 'image', from: '15557770201', name: 'Dara', bytes: PNG, mimeType: 'image/png' });
     await sent.delivery.done;

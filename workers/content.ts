@@ -1,7 +1,8 @@
 import { proto, type AnyMessageContent, type WAMessage, type WAUrlInfo } from '@whiskeysockets/baileys';
 import { randomUUID } from 'node:crypto';
 import { buttonsBodyText, nativeFlowButton } from '../lib/messages/buttons.js';
-import type { ContactCard, SendContent, SendOptions } from '../lib/messages/types.js';
+import type { SendContent, SendOptions } from '../lib/messages/types.js';
+import { vcard } from '../lib/messages/vcard.js';
 
 type ButtonsContent = Extract<SendContent, { type: 'buttons' }>;
 
@@ -11,22 +12,6 @@ export interface ContentExtras {
   mentions?: string[];
   /** A text's link preview; null sends it without one. */
   linkPreview?: WAUrlInfo | null;
-}
-
-function vcard(contact: ContactCard): string {
-  const digits = contact.phoneNumber.replace(/\D/g, '');
-  const wuid = contact.wuid?.replace(/\D/g, '') || digits;
-  const lines = [
-    'BEGIN:VCARD',
-    'VERSION:3.0',
-    `FN:${contact.fullName}`,
-    ...(contact.organization ? [`ORG:${contact.organization};`] : []),
-    ...(contact.email ? [`EMAIL:${contact.email}`] : []),
-    ...(contact.url ? [`URL:${contact.url}`] : []),
-    `TEL;type=CELL;type=VOICE;waid=${wuid}:${contact.phoneNumber}`,
-    'END:VCARD',
-  ];
-  return lines.join('\n');
 }
 
 /** The Baileys content object for a send request; buttons are relayed as built by interactiveButtons. */

@@ -6,7 +6,7 @@
 import { parentPort, workerData, threadId } from 'node:worker_threads';
 import { createLogger } from '../lib/logger.js';
 import type { CommandHandlers, FromWorker, ResultOf, ToWorker, WorkerCommand, WorkerData } from '../lib/supervisor/protocol.js';
-import { refusalOf } from './command-error.js';
+import { CommandError, refusalOf } from './command-error.js';
 import { injectFault } from './faults.js';
 import { ChatAppState } from './chat-app-state.js';
 import { Groups } from './groups.js';
@@ -36,6 +36,8 @@ const updated = async (action: Promise<void>) => {
   await action;
   return { updated: true } as const;
 };
+
+const cloudOnly = (): Promise<never> => Promise.reject(new CommandError('invalid', 'Method not available in the Baileys service'));
 
 const handlers: CommandHandlers = {
   connect: (command) => session.connect(command.number),
@@ -94,6 +96,10 @@ const handlers: CommandHandlers = {
   'group-setting': (command) => updated(groups.setting(command.groupJid, command.action)),
   'group-ephemeral': (command) => updated(groups.ephemeral(command.groupJid, command.expiration)),
   'group-leave': (command) => updated(groups.leave(command.groupJid)),
+  // Meta's templates exist only on the Cloud API, as Evolution's Baileys channel says.
+  'send-template': () => cloudOnly(),
+  'template-create': () => cloudOnly(),
+  'template-find': () => cloudOnly(),
 };
 
 function execute<C extends WorkerCommand>(command: C): Promise<ResultOf<C>> {

@@ -73,6 +73,14 @@ export class GraphClient {
     return { ok: true, value: { bytes: result.value.bytes, mimeType: result.value.contentType.split(';')[0].trim() } };
   }
 
+  /** The file behind a media id: Meta describes it (with a short-lived URL), then serves it with the token. */
+  async downloadMedia(mediaId: string): Promise<GraphResult<GraphDownload>> {
+    const described = await this.get<{ url?: unknown }>(`/${encodeURIComponent(mediaId)}`);
+    if (!described.ok) return described;
+    if (typeof described.value.url !== 'string') return { ok: false, status: null, error: null, message: `media ${mediaId}: no URL in its description` };
+    return this.download(described.value.url);
+  }
+
   private url(path: string, query: Record<string, string> = {}): string {
     const url = new URL(`${this.config.url}/${this.config.version}${path}`);
     for (const [name, value] of Object.entries(query)) url.searchParams.set(name, value);

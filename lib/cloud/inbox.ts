@@ -213,10 +213,9 @@ export class Inbox extends Actor<InboxMessage> {
    */
   private async fetchMedia(instance: Instance, mediaId: string, messageId: string): Promise<{ bytes: Buffer } | null> {
     const client = await this.deps.clients.clientFor(instance);
-    const described = await client.get<{ url?: string }>(`/${encodeURIComponent(mediaId)}`);
-    const download = described.ok && typeof described.value.url === 'string' ? await client.download(described.value.url) : null;
-    if (download?.ok) return { bytes: download.value.bytes };
-    const reason = !described.ok ? described.message : download && !download.ok ? download.message : 'no URL in the media description';
+    const download = await client.downloadMedia(mediaId);
+    if (download.ok) return { bytes: download.value.bytes };
+    const reason = download.message;
     this.deps.logger.warn({ instance: instance.name, messageId, reason }, 'could not fetch the media of a received message; its event goes out without base64');
     return null;
   }

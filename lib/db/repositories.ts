@@ -9,6 +9,7 @@ import { InstanceRepository } from './instances.js';
 import { LabelRepository } from './labels.js';
 import { MessageUpdateRepository } from './message-updates.js';
 import { MessageRepository } from './messages.js';
+import { TemplateRepository } from './templates.js';
 
 export function repositories(db: Knex) {
   return {
@@ -22,6 +23,7 @@ export function repositories(db: Knex) {
     labels: new LabelRepository(db),
     chatwootLinks: new ChatwootLinkRepository(db),
     chatwootReplies: new ChatwootReplyRepository(db),
+    templates: new TemplateRepository(db),
   };
 }
 

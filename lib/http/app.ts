@@ -25,6 +25,7 @@ import { outboxRoutes } from './routes/outbox.js';
 import { proxyRoutes } from './routes/proxy.js';
 import { serviceRoutes } from './routes/service.js';
 import { settingsRoutes } from './routes/settings.js';
+import { templateRoutes } from './routes/template.js';
 import { webhookRoutes } from './routes/webhook.js';
 
 export type AppDeps = Omit<RouteDeps, 'auth'>;
@@ -76,6 +77,7 @@ export function createApp(deps: AppDeps, logger: Logger): Koa {
     ...appStateRoutes(routeDeps),
     groupRoutes(routeDeps),
     callRoutes(routeDeps),
+    templateRoutes(routeDeps),
     ...(deps.metrics ? [metricsRoutes(routeDeps, deps.metrics)] : []),
     managerRoutes(),
     metaWebhookRoutes(routeDeps),

@@ -1,3 +1,4 @@
+import { recheck } from '../cloud/account.js';
 import type { Instance } from '../db/instances.js';
 import { invalid, notConnected, notFound } from '../errors.js';
 import { InstanceNotRunningError } from '../supervisor/supervisor.js';
@@ -69,6 +70,7 @@ async function connectNow(deps: ConnectionDeps, instance: Instance, number?: str
 /** Reconnects keeping the session: the worker is stopped and started again. */
 export function restart(deps: InstanceDeps, instance: Instance): Promise<void> {
   return onInstance(deps, instance, async (current) => {
+    if (current.integration === 'WHATSAPP-BUSINESS') return recheck(deps, await deps.cloudClients.clientFor(current), current);
     assertBaileys(current);
     await deps.repos.instances.setAutoConnect(current.id, true);
     await deps.supervisor.restart(current);
@@ -115,6 +117,7 @@ async function removeNow(deps: InstanceDeps, instance: Instance): Promise<void> 
   await deps.events.publish(instance, 'INSTANCE_DELETE', data);
   await deps.repos.instances.delete(instance.id);
   deps.events.forget(instance);
+  deps.cloudClients.forget(instance.id);
   deps.logger.info({ instance: instance.name }, 'instance deleted');
 }
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { clientForCreate, markOpen, verifyAccount } from '../cloud/account.js';
 import type { Instance } from '../db/instances.js';
 import type { ProxyConfig } from '../instance-config/proxy.js';
 import { repositories } from '../db/repositories.js';
@@ -51,6 +52,8 @@ async function createNow(deps: InstanceDeps, spec: InstanceSpec): Promise<Instan
   if (sameBroker) throw brokerNameTaken(spec.name, sameBroker.name);
   if (await deps.repos.instances.findByToken(spec.token)) throw conflict('This token is already in use.');
   if (spec.proxy) await assertProxyWorks(deps, spec.proxy);
+  // A Business instance exists only for a token and number Meta accepts.
+  const phone = spec.integration === 'WHATSAPP-BUSINESS' ? await verifyAccount(clientForCreate(deps.config.waBusiness, spec.token, spec.proxy), spec.number ?? '') : null;
 
   const id = randomUUID();
   try {
@@ -82,6 +85,7 @@ async function createNow(deps: InstanceDeps, spec: InstanceSpec): Promise<Instan
   deps.logger.info({ instance: spec.name, integration: spec.integration }, 'instance created');
   if (spec.chatwoot) void bootstrapInbox(deps, instance, spec.chatwoot);
   await deps.events.publish(instance, 'INSTANCE_CREATE', { instanceName: instance.name, instanceId: instance.id });
+  if (phone) await markOpen(deps, instance, phone);
   return instance;
 }
 

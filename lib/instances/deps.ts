@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { CloudClients } from '../cloud/clients.js';
 import type { Config } from '../config.js';
 import type { Repositories } from '../db/repositories.js';
 import type { EventPublisher } from '../events/publisher.js';
@@ -18,4 +19,6 @@ export interface InstanceDeps {
   /** One lifecycle command at a time per instance. */
   lifecycle: Lifecycle;
   store: Store;
+  /** The Graph API clients of WHATSAPP-BUSINESS instances. */
+  cloudClients: CloudClients;
 }

@@ -68,12 +68,16 @@ export interface ButtonSpec {
   key?: string;
 }
 
-/** What to send; media arrives already downloaded or decoded (see lib/cpu). */
+/**
+ * What to send; media arrives already downloaded or decoded (see lib/cpu).
+ * `link`: the http(s) URL the bytes came from, which a Cloud API send hands
+ * to Meta instead of uploading them.
+ */
 export type SendContent =
   | { type: 'text'; text: string }
-  | { type: 'media'; mediatype: MediaKind; data: Uint8Array; mimetype: string; fileName?: string; caption?: string }
-  | { type: 'voice'; data: Uint8Array; mimetype: string }
-  | { type: 'sticker'; data: Uint8Array; mimetype: string }
+  | { type: 'media'; mediatype: MediaKind; data: Uint8Array; mimetype: string; fileName?: string; caption?: string; link?: string }
+  | { type: 'voice'; data: Uint8Array; mimetype: string; link?: string }
+  | { type: 'sticker'; data: Uint8Array; mimetype: string; link?: string }
   | { type: 'location'; latitude: number; longitude: number; name?: string; address?: string }
   | { type: 'contact'; contacts: ContactCard[] }
   | { type: 'reaction'; key: MessageKey; reaction: string }

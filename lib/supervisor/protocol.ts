@@ -16,6 +16,7 @@ import type { CallOfferResult, MessageKey, MessageRecord, NumberCheck, SendReque
 import type { Presence } from '../messages/presence.js';
 import type { BusinessProfile, PrivacySettings, ProfileLookup } from '../profile/types.js';
 import type { StoreRequest } from '../store/protocol.js';
+import type { TemplateRecord, TemplateSend, TemplateSpec } from '../cloud/types.js';
 
 
 /** Configuration every worker gets, whatever its instance. */
@@ -96,6 +97,11 @@ export interface CommandResults {
   'group-setting': { updated: true };
   'group-ephemeral': { updated: true };
   'group-leave': { updated: true };
+  /** Cloud API only: a Baileys worker refuses these. */
+  'send-template': MessageRecord;
+  'template-create': TemplateRecord;
+  /** Meta's template objects, as GET /{waba-id}/message_templates lists them. */
+  'template-find': Record<string, unknown>[];
 }
 
 export type WorkerCommand =
@@ -143,7 +149,10 @@ export type WorkerCommand =
   | { kind: 'group-update-participants'; groupJid: string; action: GroupParticipantAction; participants: string[] }
   | { kind: 'group-setting'; groupJid: string; action: GroupSetting }
   | { kind: 'group-ephemeral'; groupJid: string; expiration: EphemeralExpiration }
-  | { kind: 'group-leave'; groupJid: string };
+  | { kind: 'group-leave'; groupJid: string }
+  | { kind: 'send-template'; request: TemplateSend }
+  | { kind: 'template-create'; template: TemplateSpec }
+  | { kind: 'template-find' };
 
 export type CommandKind = WorkerCommand['kind'];
 export type CommandOf<K extends CommandKind> = Extract<WorkerCommand, { kind: K }>;

@@ -1,6 +1,7 @@
 import type { ConnectionPatch } from '../db/instances.js';
 import type { ResourceLimits } from 'node:worker_threads';
 import type { EventName } from '../events/names.js';
+import type { Integration } from '../instances/integration.js';
 import type { EventPayloads } from '../events/payloads.js';
 import type { Logger } from '../logger.js';
 import { Actor, type Reply } from '../actor/actor.js';
@@ -19,6 +20,13 @@ export type WorkerState = 'stopped' | 'starting' | 'running' | 'restarting' | 'c
 export interface InstanceRef {
   id: string;
   name: string;
+  /** Known when the caller holds the instance row: WHATSAPP-BUSINESS commands go to its Cloud channel. */
+  integration?: Integration;
+}
+
+/** Answers the commands of WHATSAPP-BUSINESS instances, which have no worker (lib/cloud/channel.ts). */
+export interface CommandChannel {
+  command<C extends WorkerCommand>(instance: InstanceRef, command: C): Promise<ResultOf<C>>;
 }
 
 /** Told about everything a worker reports; implemented by the instance lifecycle. */
@@ -56,6 +64,8 @@ export interface SupervisorOptions {
   stopTimeoutMs: number;
   logger: Logger;
   observer: SupervisorObserver;
+  /** Where commands of WHATSAPP-BUSINESS instances go; without it they find no worker. */
+  cloud?: CommandChannel;
   /** Serves the store requests of a worker, bound to its instance's id. */
   store(instanceId: string, request: StoreRequest): Promise<unknown>;
   now?: () => number;
@@ -138,6 +148,8 @@ export class Supervisor extends Actor<SupervisorMessage> {
     command: C,
     timeoutMs = this.options.requestTimeoutMs,
   ): Promise<ResultOf<C>> {
+    // A Cloud API number has no connection to own: its commands are Graph calls made here.
+    if (instance.integration === 'WHATSAPP-BUSINESS' && this.options.cloud) return this.options.cloud.command(instance, command);
     // The worker handle enforces timeoutMs; the extra second only guards the mailbox.
     return this.ask<unknown>(
       (reply) => ({ type: 'command', instance, command, timeoutMs, reply }),

@@ -30,6 +30,8 @@ import {
   type SendTextBody,
 } from '../../schemas/message.js';
 import { normalizeJid } from '../../messages/jid.js';
+import type { TemplateSend } from '../../cloud/types.js';
+import { sendTemplateBody } from '../../schemas/template.js';
 import type { Repositories } from '../../db/repositories.js';
 import { instanceOf } from '../auth.js';
 import { badRequest } from '../errors.js';
@@ -47,6 +49,11 @@ function optionsOf(body: SendOptionsBody): SendOptions {
     mentionsEveryOne: body.mentionsEveryOne ?? body.everyOne,
     linkPreview: body.linkPreview,
   };
+}
+
+/** The source as a link when it is one (a Cloud API send lets Meta fetch it). */
+function linkOf(source: string): { link?: string } {
+  return /^https?:\/\//i.test(source) ? { link: source } : {};
 }
 
 /** Longest text a status post carries, as a text message. */
@@ -80,7 +87,7 @@ export function messageRoutes(deps: RouteDeps): Router {
       timeoutMs: deps.config.media.downloadTimeoutMs,
     });
     if (!prepared.ok) throw badRequest(`media could not be read: ${prepared.error}`);
-    return prepared;
+    return { ...prepared, ...linkOf(source) };
   }
 
   /**
@@ -144,6 +151,25 @@ export function messageRoutes(deps: RouteDeps): Router {
     return { type: 'media', mediatype: body.type, data: prepared.data, mimetype: prepared.mimetype, caption: body.caption };
   }
 
+  router.post(
+    '/sendTemplate/:instanceName',
+    auth.instanceAccess,
+    validate({ params: instanceParams, body: sendTemplateBody }, async (ctx, { body }) => {
+      const instance = instanceOf(ctx);
+      const quoted = await resolveQuoted(deps.repos.messages, instance.id, normalizeJid(body.number), body.quoted);
+      const request: TemplateSend = {
+        number: body.number,
+        name: body.name,
+        language: body.language,
+        components: body.components?.map((component) => ({ ...component })),
+        webhookUrl: body.webhookUrl,
+        ...(quoted ? { quoted } : {}),
+      };
+      ctx.status = 201;
+      ctx.body = await deps.supervisor.command(instance, { kind: 'send-template', request });
+    }),
+  );
+
   route<SendTextBody>('sendText', sendTextBody, async (body) => ({
     number: body.number,
     content: { type: 'text', text: body.text },
@@ -161,6 +187,7 @@ export function messageRoutes(deps: RouteDeps): Router {
         mimetype: prepared.mimetype,
         fileName: prepared.fileName,
         caption: body.caption,
+        link: prepared.link,
       },
       options: optionsOf(body),
     };
@@ -170,12 +197,12 @@ export function messageRoutes(deps: RouteDeps): Router {
     const prepared = await media(body.audio);
     // Voice notes play as Opus in Ogg; other audio keeps its own type.
     const mimetype = prepared.mimetype === 'audio/ogg' ? 'audio/ogg; codecs=opus' : prepared.mimetype;
-    return { number: body.number, content: { type: 'voice', data: prepared.data, mimetype }, options: optionsOf(body) };
+    return { number: body.number, content: { type: 'voice', data: prepared.data, mimetype, link: prepared.link }, options: optionsOf(body) };
   }, 'audio');
 
   route<SendStickerBody>('sendSticker', sendStickerBody, async (body) => {
     const prepared = await media(body.sticker, { mimetype: 'image/webp' });
-    return { number: body.number, content: { type: 'sticker', data: prepared.data, mimetype: prepared.mimetype }, options: optionsOf(body) };
+    return { number: body.number, content: { type: 'sticker', data: prepared.data, mimetype: prepared.mimetype, link: prepared.link }, options: optionsOf(body) };
   }, 'sticker');
 
   route<SendLocationBody>('sendLocation', sendLocationBody, async (body) => ({
