@@ -258,7 +258,8 @@ export class WaEmulator {
     return this.sendToClient(this.addContact(fromPn), this.account(toPhone), { conversation: text }, options);
   }
 
-  async sendMediaToClient(fromPn: string, toPhone: string, media: OutgoingMedia, options: SendOptions = {}): Promise<{ id: string }> {
+  /** `directPath`: where the media host keeps the file (see mediaDownloads). */
+  async sendMediaToClient(fromPn: string, toPhone: string, media: OutgoingMedia, options: SendOptions = {}): Promise<{ id: string; directPath: string }> {
     if (!this.mediaHost) throw new Error('the emulator runs without a media host');
     const sealed = this.mediaHost.seal(media.bytes, media.kind);
     const content = {
@@ -268,7 +269,8 @@ export class WaEmulator {
       ...(media.caption ? { caption: media.caption } : {}),
       ...(media.quotedId ? { contextInfo: { stanzaId: media.quotedId, participant: `${fromPn}@s.whatsapp.net`, quotedMessage: { conversation: '' } } } : {}),
     };
-    return this.sendToClient(this.addContact(fromPn), this.account(toPhone), { [MEDIA_FIELD[media.kind]]: content }, { ...options, type: 'media' });
+    const sent = await this.sendToClient(this.addContact(fromPn), this.account(toPhone), { [MEDIA_FIELD[media.kind]]: content }, { ...options, type: 'media' });
+    return { ...sent, directPath: sealed.directPath };
   }
 
   /** A text quoting an earlier message of the same chat. */
