@@ -28,7 +28,7 @@ export const createTemplateBody = {
 /** POST /message/sendTemplate, as Evolution takes it. */
 export const sendTemplateBody = {
   type: 'object',
-  required: ['number', 'name', 'language'],
+  required: ['number', 'name'],
   properties: {
     number: recipientNumber,
     name: templateName,

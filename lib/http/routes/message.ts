@@ -154,18 +154,18 @@ export function messageRoutes(deps: RouteDeps): Router {
   router.post(
     '/sendTemplate/:instanceName',
     auth.instanceAccess,
-    validate({ params: instanceParams, body: sendTemplateBody }, async (ctx, { body }) => {
+    validate({ params: instanceParams, body: sendTemplateBody, status: 201 }, async (ctx, { body }) => {
       const instance = instanceOf(ctx);
       const quoted = await resolveQuoted(deps.repos.messages, instance.id, normalizeJid(body.number), body.quoted);
       const request: TemplateSend = {
         number: body.number,
         name: body.name,
-        language: body.language,
+        // Beyond Evolution, the language may be left out: WA_BUSINESS_LANGUAGE then names it.
+        language: body.language ?? deps.config.waBusiness.language,
         components: body.components?.map((component) => ({ ...component })),
         webhookUrl: body.webhookUrl,
         ...(quoted ? { quoted } : {}),
       };
-      ctx.status = 201;
       ctx.body = await deps.supervisor.command(instance, { kind: 'send-template', request });
     }),
   );

@@ -16,7 +16,7 @@ export function templateRoutes(deps: RouteDeps): Router {
   router.post(
     '/create/:instanceName',
     auth.instanceAccess,
-    validate({ params: instanceParams, body: createTemplateBody }, async (ctx, { body }) => {
+    validate({ params: instanceParams, body: createTemplateBody, status: 201 }, async (ctx, { body }) => {
       const template = {
         name: body.name,
         category: body.category,
@@ -25,7 +25,6 @@ export function templateRoutes(deps: RouteDeps): Router {
         components: body.components.map((component) => ({ ...component })),
         webhookUrl: body.webhookUrl,
       };
-      ctx.status = 201;
       ctx.body = await supervisor.command(instanceOf(ctx), { kind: 'template-create', template });
     }),
   );
