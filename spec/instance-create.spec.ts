@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { createServer, type AddressInfo } from 'node:net';
 import type { Api } from './support/api.js';
 import { API_KEY, GatewayProcess } from './support/gateway-process.js';
+import { GraphPeer } from './support/graph-peer/peer.js';
 import { HttpProxy } from './support/http-proxy.js';
 import { ProbeTarget } from './support/probe-target.js';
 
@@ -64,11 +65,16 @@ describe('POST /instance/create and authentication', function () {
   let api: Api;
   let proxy: HttpProxy;
   let probe: ProbeTarget;
+  // Business instances are checked against the Graph API at create.
+  let graph: GraphPeer;
+  let env: Record<string, string>;
 
   before(async () => {
     proxy = await HttpProxy.start({ username: 'user', password: 'pass' });
     probe = await ProbeTarget.start();
-    gateway = await GatewayProcess.start({ env: { PROXY_TEST_URL: probe.url, PROXY_TEST_TIMEOUT_MS: '2000' } });
+    graph = await GraphPeer.start();
+    env = { PROXY_TEST_URL: probe.url, PROXY_TEST_TIMEOUT_MS: '2000', WA_BUSINESS_URL: graph.url, WA_BUSINESS_VERSION: graph.version };
+    gateway = await GatewayProcess.start({ env });
     api = gateway.api();
   });
 
@@ -77,6 +83,7 @@ describe('POST /instance/create and authentication', function () {
     await gateway?.removeData();
     await proxy?.stop();
     await probe?.stop();
+    await graph?.stop();
   });
 
   describe('rejects bad input with 400 naming the field and the rule', () => {
@@ -275,10 +282,7 @@ describe('POST /instance/create and authentication', function () {
 
     const stopped = await gateway.stop('SIGTERM');
     expect(stopped.code).to.equal(0);
-    gateway = await GatewayProcess.start({
-      dataDir: gateway.dataDir,
-      env: { PROXY_TEST_URL: probe.url, PROXY_TEST_TIMEOUT_MS: '2000' },
-    });
+    gateway = await GatewayProcess.start({ dataDir: gateway.dataDir, env });
     api = gateway.api();
 
     const after = (await api.get('/instance/fetchInstances?instanceName=full')).body;
@@ -289,14 +293,15 @@ describe('POST /instance/create and authentication', function () {
   });
 
   it('returns the Business webhook and verify token for WHATSAPP-BUSINESS', async () => {
+    const phone = graph.addPhoneNumber();
     const res = await api.post('/instance/create', {
       instanceName: 'biz',
       integration: 'WHATSAPP-BUSINESS',
-      number: '123456789012',
-      businessId: '998877',
-      token: 'meta-access-token',
+      number: phone.id,
+      businessId: phone.wabaId,
+      token: graph.addToken('meta-access-token'),
     });
-    expect(res.status).to.equal(201);
+    expect(res.status, JSON.stringify(res.body)).to.equal(201);
     expect(res.body.instance).to.include({
       webhookWaBusiness: 'http://gateway.test/webhook/meta',
       webhook_wa_business: 'http://gateway.test/webhook/meta',
