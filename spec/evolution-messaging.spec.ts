@@ -99,6 +99,19 @@ describe('Evolution client bodies for messaging', function () {
       expect(quoted?.conversation ?? quoted?.extendedTextMessage?.text).to.equal('The order left this morning');
     });
 
+    it('quotes a message it sent the moment that send answered, before the store has committed it', async () => {
+      for (let round = 0; round < 5; round++) {
+        const sent = await api.post('/message/sendText/evo', { number: CONTACT, text: `question ${round}` });
+        expect(sent.status, JSON.stringify(sent.body)).to.equal(201);
+        const id = sent.body.key.id as string;
+        const reply = await api.post('/message/sendText/evo', { number: CONTACT, text: `answer ${round}`, quoted: { key: { id } } });
+        expect(reply.status, JSON.stringify(reply.body)).to.equal(201);
+        await wa.nextMessage(CONTACT);
+        const { message } = await wa.nextMessage(CONTACT);
+        expect(message.extendedTextMessage?.contextInfo?.stanzaId).to.equal(id);
+      }
+    });
+
     it('answers 400 naming the id for a message the instance does not know, and sends nothing', async () => {
       const before = wa.receivedMessages(CONTACT).length;
       const res = await api.post('/message/sendText/evo', { number: CONTACT, text: 'reply', quoted: { key: { id: 'NOSUCHMESSAGE' } } });

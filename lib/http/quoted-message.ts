@@ -1,6 +1,6 @@
-import type { MessageRepository } from '../db/messages.js';
 import { normalizeJid } from '../messages/jid.js';
 import type { QuotedRef } from '../messages/types.js';
+import type { FindMessage } from '../store/message-lookup.js';
 import { badRequest } from './errors.js';
 
 /** `quoted` as clients send it: Evolution documents the id alone. */
@@ -18,7 +18,7 @@ export interface QuotedBody {
  * a client that sends the content too is trusted with it.
  */
 export async function resolveQuoted(
-  messages: MessageRepository,
+  findMessage: FindMessage,
   instanceId: string,
   chat: string,
   quoted: QuotedBody | undefined,
@@ -30,7 +30,7 @@ export async function resolveQuoted(
   if (quoted.message && key.remoteJid !== undefined && key.fromMe !== undefined) {
     return { key: { id: key.id, remoteJid, fromMe: key.fromMe, ...participant }, message: quoted.message };
   }
-  const stored = (await messages.find(instanceId, { id: key.id, remoteJid })) ?? (await messages.find(instanceId, { id: key.id }));
+  const stored = (await findMessage(instanceId, { id: key.id, remoteJid })) ?? (await findMessage(instanceId, { id: key.id }));
   if (stored) {
     const { remoteJidAlt: _alt, ...storedKey } = stored.key;
     return { key: storedKey, message: quoted.message ?? stored.message };

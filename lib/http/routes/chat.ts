@@ -25,6 +25,7 @@ import { instanceOf } from '../auth.js';
 import { badRequest, notFound } from '../errors.js';
 import { respondJson } from '../presenters.js';
 import type { RouteDeps } from '../route-deps.js';
+import { readingOwnWrites } from '../../store/message-lookup.js';
 import { validate } from '../validate.js';
 
 function seconds(value: string | number | undefined, field: string): number | undefined {
@@ -214,10 +215,7 @@ export function chatRoutes(deps: RouteDeps): Router {
       const instance = instanceOf(ctx);
       const { id, remoteJid } = body.message.key;
       const lookup = { id, remoteJid: remoteJid ? normalizeJid(remoteJid) : undefined };
-      // A message sent or received a moment ago may still be on its way to the database: the
-      // store has it queued already (the worker hands records over before it answers), so wait
-      // for the queue once before answering that it is unknown.
-      const stored = (await repos.messages.find(instance.id, lookup)) ?? (await deps.store.drain().then(() => repos.messages.find(instance.id, lookup)));
+      const stored = await readingOwnWrites(repos.messages, deps.store)(instance.id, lookup);
       if (!stored) throw notFound(`Message ${id} not found`);
       const media = mediaOf(stored);
       if (!media) throw badRequest('The message is not of the media type');

@@ -37,6 +37,7 @@ import { instanceOf } from '../auth.js';
 import { badRequest } from '../errors.js';
 import { respondJson } from '../presenters.js';
 import { multipartUpload } from '../multipart-upload.js';
+import { readingOwnWrites } from '../../store/message-lookup.js';
 import { resolveQuoted } from '../quoted-message.js';
 import type { RouteDeps } from '../route-deps.js';
 import { validate, type ObjectSchema } from '../validate.js';
@@ -77,6 +78,8 @@ async function statusAudience(repos: Repositories, instanceId: string, body: Sen
 export function messageRoutes(deps: RouteDeps): Router {
   const router = new Router({ prefix: '/message' });
   const { auth } = deps;
+  // A quote of a message sent or received a moment ago finds it even before the store committed it.
+  const findMessage = readingOwnWrites(deps.repos.messages, deps.store);
 
   async function media(source: string, hints: { mimetype?: string; fileName?: string } = {}) {
     const prepared = await deps.prepareMedia({
@@ -109,7 +112,7 @@ export function messageRoutes(deps: RouteDeps): Router {
         const instance = instanceOf(ctx);
         const body = request.body as B;
         // Before build: an unknown quoted id is refused before any media is fetched.
-        const quoted = body.number ? await resolveQuoted(deps.repos.messages, instance.id, normalizeJid(body.number), body.quoted) : undefined;
+        const quoted = body.number ? await resolveQuoted(findMessage, instance.id, normalizeJid(body.number), body.quoted) : undefined;
         const send: SendRequest = await build(body);
         if (quoted) send.options.quoted = quoted;
         // A send may wait for its typing delay before the upload and the send itself.
@@ -156,7 +159,7 @@ export function messageRoutes(deps: RouteDeps): Router {
     auth.instanceAccess,
     validate({ params: instanceParams, body: sendTemplateBody, status: 201 }, async (ctx, { body }) => {
       const instance = instanceOf(ctx);
-      const quoted = await resolveQuoted(deps.repos.messages, instance.id, normalizeJid(body.number), body.quoted);
+      const quoted = await resolveQuoted(findMessage, instance.id, normalizeJid(body.number), body.quoted);
       const request: TemplateSend = {
         number: body.number,
         name: body.name,
