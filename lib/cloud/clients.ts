@@ -6,18 +6,6 @@ import type { Repositories } from '../db/repositories.js';
 import { proxyAgent } from '../proxy/agent.js';
 import { GraphClient } from './graph-client.js';
 
-/** What a Cloud API call needs to know of the instance. */
-export interface CloudAccount {
-  /** Meta's id of the phone number (the instance's `number`). */
-  phoneNumberId: string;
-  /** The WhatsApp Business Account id (the instance's `businessId`). */
-  wabaId: string | null;
-}
-
-export function cloudAccountOf(instance: Instance): CloudAccount {
-  return { phoneNumberId: instance.number ?? '', wabaId: instance.businessId };
-}
-
 export class CloudClients {
   private readonly clients = new Map<string, GraphClient>();
 
