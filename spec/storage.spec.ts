@@ -64,4 +64,31 @@ describe(`the store on ${testDatabase}`, function () {
     expect(dead.rows[0]).to.include({ id: row.id, attempts: 1, status: 'dead' });
     expect(await outbox.replay(id, [row.id])).to.equal(1);
   });
+
+  it('pages messages with a total that counts the very rows it pages, while messages keep arriving', async () => {
+    const chat = 'paging@s.whatsapp.net';
+    const message = (n: number) => ({
+      key: { id: `PAGE${n}`, remoteJid: chat, fromMe: false },
+      pushName: null,
+      status: 'DELIVERY_ACK',
+      message: { conversation: `message ${n}` },
+      messageType: 'conversation',
+      messageTimestamp: 1_700_000_000 + n,
+      instanceId: id,
+      source: 'android',
+    });
+    let writing = true;
+    const writer = (async () => {
+      for (let n = 0; writing; n += 1) await repos.messages.upsertMessages([message(n)]);
+    })();
+    try {
+      for (let round = 0; round < 150; round += 1) {
+        const page = await repos.messages.page(id, { remoteJid: chat }, 1, 100_000);
+        expect(page.records, `round ${round}`).to.have.length(page.total);
+      }
+    } finally {
+      writing = false;
+      await writer;
+    }
+  });
 });

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { MessageRecord } from '../messages/types.js';
 import { bool, jsonOr, nowIso, type Row } from './rows.js';
+import { countedPage } from './snapshot.js';
 
 export interface StoredMessage extends MessageRecord {
   id: number;
@@ -89,8 +90,8 @@ export class MessageRepository {
 
   /** Newest first, `pageSize` per page, pages numbered from 1. */
   async page(instanceId: string, filter: MessageFilter, page: number, pageSize: number): Promise<Page<StoredMessage>> {
-    const base = () => {
-      const query = this.db('messages').where({ instance_id: instanceId });
+    const base = (db: Knex) => {
+      const query = db('messages').where({ instance_id: instanceId });
       if (filter.remoteJid !== undefined) query.andWhere({ remote_jid: filter.remoteJid });
       if (filter.fromMe !== undefined) query.andWhere({ from_me: filter.fromMe });
       if (filter.id !== undefined) query.andWhere({ key_id: filter.id });
@@ -99,13 +100,13 @@ export class MessageRepository {
       if (filter.timestampLte !== undefined) query.andWhere('message_timestamp', '<=', filter.timestampLte);
       return query;
     };
-    const [count] = (await base().count({ n: '*' })) as { n: number | string }[];
-    const total = Number(count?.n ?? 0);
-    const rows = (await base()
-      .orderBy('message_timestamp', 'desc')
-      .orderBy('id', 'desc')
-      .limit(pageSize)
-      .offset((page - 1) * pageSize)) as Row[];
+    const { total, rows } = await countedPage<Row>(this.db, base, (query) =>
+      query
+        .orderBy('message_timestamp', 'desc')
+        .orderBy('id', 'desc')
+        .limit(pageSize)
+        .offset((page - 1) * pageSize),
+    );
     return { total, pages: Math.ceil(total / pageSize), currentPage: page, records: rows.map(fromRow) };
   }
 }

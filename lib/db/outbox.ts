@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { EventName } from '../events/names.js';
+import { countedPage } from './snapshot.js';
 
 export const SINK_NAMES = ['webhook', 'rabbitmq', 'sqs', 'nats', 'chatwoot'] as const;
 export type SinkName = (typeof SINK_NAMES)[number];
@@ -138,10 +139,12 @@ export class OutboxRepository {
   }
 
   async deadLetters(instanceId: string, page: { limit: number; offset: number }): Promise<{ total: number; rows: OutboxRow[] }> {
-    const base = () => this.db('outbox').where({ instance_id: instanceId, status: 'dead' });
-    const [count] = (await base().count({ n: '*' })) as { n: number | string }[];
-    const rows = (await base().orderBy('id').limit(page.limit).offset(page.offset)) as DbRow[];
-    return { total: Number(count?.n ?? 0), rows: rows.map(fromRow) };
+    const { total, rows } = await countedPage<DbRow>(
+      this.db,
+      (db) => db('outbox').where({ instance_id: instanceId, status: 'dead' }),
+      (query) => query.orderBy('id').limit(page.limit).offset(page.offset),
+    );
+    return { total, rows: rows.map(fromRow) };
   }
 
   /** Puts dead rows of an instance back in their lanes (all, or the given ids). Returns how many. */
