@@ -153,6 +153,15 @@ describe('GET /metrics', function () {
       expect(sampleValue(metrics, 'process_resident_memory_bytes')).to.be.above(0);
       expect(sampleValue(metrics, 'nodejs_heap_size_used_bytes')).to.be.above(0);
     });
+
+    it('ends the series of an instance once it is deleted', async () => {
+      expect(await value('wa_gateway_worker_crashes_total', { instance: NAME })).to.be.above(0);
+      const deleted = await running.api.delete(`/instance/delete/${NAME}`);
+      expect(deleted.status, JSON.stringify(deleted.body)).to.equal(200);
+      const metrics = await scrape(running);
+      const series = [...metrics.values()].flatMap((family) => family.samples.filter((sample) => sample.labels.instance === NAME));
+      expect(series.map((sample) => sample.name)).to.deep.equal([]);
+    });
   });
 
   describe('access', () => {

@@ -134,6 +134,7 @@ export class GatewayMetrics {
     this.setWorkers(workers);
     const names = new Map(instances.map((instance) => [instance.id, instance.name]));
     this.setBacklog(backlog, names, now);
+    await this.forgetDeleted(new Set(names.values()));
     return this.registry.metrics();
   }
 
@@ -146,6 +147,16 @@ export class GatewayMetrics {
   private setWorkers(workers: Map<string, WorkerState>): void {
     const states = [...workers.values()];
     for (const state of WORKER_STATES) this.workers.set({ state }, states.filter((s) => s === state).length);
+  }
+
+  /** Crash counters of instances deleted since: their series end, rather than pile up until a restart. */
+  private async forgetDeleted(live: Set<string>): Promise<void> {
+    for (const counter of [this.workerCrashes, this.workerRestarts]) {
+      for (const { labels } of (await counter.get()).values) {
+        const instance = String(labels.instance ?? '');
+        if (!live.has(instance)) counter.remove({ instance });
+      }
+    }
   }
 
   /**
