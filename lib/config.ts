@@ -84,6 +84,10 @@ export interface WaBusinessConfig {
   /** Calls Meta throttles are tried this many times in all, backing off from retryBaseMs. */
   retryAttempts: number;
   retryBaseMs: number;
+  /** Tries of one stored callback before it is set aside (and tried again at the next start). */
+  callbackAttempts: number;
+  /** First wait before a failed callback is tried again; doubles each time, up to a minute. */
+  callbackRetryMs: number;
 }
 
 export interface ChatwootServerConfig {
@@ -313,6 +317,8 @@ export function loadConfig(env: Env = process.env): Config {
       timeoutMs: read.integer('WA_BUSINESS_TIMEOUT_MS', 15_000, 1),
       retryAttempts: read.integer('WA_BUSINESS_RETRY_ATTEMPTS', 5, 1),
       retryBaseMs: read.integer('WA_BUSINESS_RETRY_BASE_MS', 1_000, 1),
+      callbackAttempts: read.integer('WA_BUSINESS_CALLBACK_ATTEMPTS', 10, 1),
+      callbackRetryMs: read.integer('WA_BUSINESS_CALLBACK_RETRY_MS', 1_000, 1),
     },
     chatwoot: {
       enabled: read.boolean('CHATWOOT_ENABLED', false),

@@ -117,7 +117,11 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
   const lifecycle = new Lifecycle();
   // Business instances: Meta's callbacks, stored by /webhook/meta, become events in the inbox.
   const metaCallbackRows = new MetaCallbackRepository(db);
-  const inbox = new Inbox({ callbacks: metaCallbackRows, instances: repos.instances, contacts: repos.contacts, store, events: dispatcher, clients: cloudClients, logger });
+  const inbox = new Inbox({ callbacks: metaCallbackRows, instances: repos.instances, contacts: repos.contacts, store, events: dispatcher, clients: cloudClients,
+    logger,
+    retryMs: config.waBusiness.callbackRetryMs,
+    maxAttempts: config.waBusiness.callbackAttempts,
+  });
   const metaCallbacks = new CallbackIntake({ instances: repos.instances, callbacks: metaCallbackRows, inbox, logger });
   const deps = { config, db, repos, outbox, supervisor, events: dispatcher, sinks, logger, version, renderQr, prepareMedia, lifecycle, store, metrics, cloudClients, metaCallbacks };
   const app = createApp(deps, logger);

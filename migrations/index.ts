@@ -8,6 +8,7 @@ import * as labels from './20261220000001_labels.js';
 import * as messageUpdates from './20261220000002_message_updates.js';
 import * as templates from './20261227000001_templates.js';
 import * as metaCallbacks from './20261228000001_meta_callbacks.js';
+import * as metaCallbackFailures from './20261229000001_meta_callback_failures.js';
 
 // Every migration, in order. Listed explicitly so the same code runs from
 // TypeScript sources and from the compiled dist/ without file globbing.
@@ -21,4 +22,5 @@ export const migrations: ReadonlyArray<readonly [string, Knex.Migration]> = [
   ['20261220000002_message_updates', messageUpdates],
   ['20261227000001_templates', templates],
   ['20261228000001_meta_callbacks', metaCallbacks],
+  ['20261229000001_meta_callback_failures', metaCallbackFailures],
 ];

@@ -1,9 +1,12 @@
 import { expect } from 'chai';
 import { createHmac } from 'node:crypto';
 import http from 'node:http';
+import sinon from 'sinon';
 import type { AddressInfo } from 'node:net';
 import { stableEventId } from '../lib/cloud/event-id.js';
 import { openDb } from '../lib/db/knex.js';
+import { MessageRepository } from '../lib/db/messages.js';
+import type { MessageRecord } from '../lib/messages/types.js';
 import type { Api } from './support/api.js';
 import { ChatwootPeer } from './support/chatwoot-peer/peer.js';
 import { eventually } from './support/eventually.js';
@@ -20,6 +23,15 @@ const VERIFY_TOKEN = 'verify-me-please';
 const FAST_OUTBOX = { OUTBOX_POLL_MS: '50', OUTBOX_RETRY_BASE_MS: '50', OUTBOX_RETRY_MAX_MS: '200' };
 // A small PNG: the bytes a user sends as an image.
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+
+/** A gateway talking to the peer as Meta, taking its signed callbacks. */
+const businessEnv = (peer: GraphPeer) => ({
+  WA_BUSINESS_URL: peer.url,
+  WA_BUSINESS_VERSION: peer.version,
+  WA_BUSINESS_APP_SECRET: APP_SECRET,
+  WA_BUSINESS_TOKEN_WEBHOOK: VERIFY_TOKEN,
+  ...FAST_OUTBOX,
+});
 
 /** Rows of a table in the gateway's database, read from outside. */
 async function rowCount(dataDir: string, table: string): Promise<number> {
@@ -65,13 +77,7 @@ describe(`Business instances, inbound: /webhook/meta (${testDatabase})`, functio
   before(async () => {
     peer = await GraphPeer.start({ appSecret: APP_SECRET });
     receiver = await WebhookReceiver.start();
-    running = await startInProcess({
-      WA_BUSINESS_URL: peer.url,
-      WA_BUSINESS_VERSION: peer.version,
-      WA_BUSINESS_APP_SECRET: APP_SECRET,
-      WA_BUSINESS_TOKEN_WEBHOOK: VERIFY_TOKEN,
-      ...FAST_OUTBOX,
-    });
+    running = await startInProcess(businessEnv(peer));
     api = running.api;
     phone = peer.addPhoneNumber({ display_phone_number: '+1 555-010-0100' });
     token = peer.addToken();
@@ -352,6 +358,58 @@ describe(`Business instances, inbound into Chatwoot (${testDatabase})`, function
     const [reply] = peer.sent(phone.id);
     expect(reply.body).to.deep.include({ to: '15557770101', type: 'text' });
     expect((reply.body.text as Json).body).to.equal('Your order ships *today*');
+  });
+});
+
+describe(`Business callbacks that keep failing (${testDatabase})`, function () {
+  this.timeout(60_000);
+  let peer: GraphPeer;
+  let receiver: WebhookReceiver;
+  let running: InProcessGateway;
+  let phone: PhoneNumber;
+  let refusing: sinon.SinonStub | undefined;
+
+  before(async () => {
+    peer = await GraphPeer.start({ appSecret: APP_SECRET });
+    receiver = await WebhookReceiver.start();
+    running = await startInProcess({ ...businessEnv(peer), WA_BUSINESS_CALLBACK_ATTEMPTS: '3', WA_BUSINESS_CALLBACK_RETRY_MS: '20' });
+    phone = peer.addPhoneNumber({ display_phone_number: '+1 555-010-0300' });
+    await createBusiness(running.api, 'stuck', phone, peer.addToken(), receiver);
+    expect((await peer.subscribe(`${running.api.baseUrl}/webhook/meta`, VERIFY_TOKEN)).ok).to.equal(true);
+  });
+
+  after(async () => {
+    refusing?.restore();
+    await running?.stop();
+    await peer?.stop();
+    await receiver?.stop();
+  });
+
+  /** Ids of the messages.upsert events the receiver got for the instance. */
+  const upserted = () => eventsOf(receiver, 'stuck', 'messages.upsert').map((r) => String((dataOf(r).key as Json).id));
+
+  it('sets aside a callback whose message the database keeps refusing, delivers the ones after it, and tries it again at the next start', async () => {
+    const upsertMessages = MessageRepository.prototype.upsertMessages;
+    refusing = sinon.stub(MessageRepository.prototype, 'upsertMessages').callsFake(async function (this: MessageRepository, records: MessageRecord[]) {
+      if (records.some((record) => record.message.conversation === 'refused')) throw new Error('value refused by the database');
+      return upsertMessages.call(this, records);
+    });
+    const refused = peer.deliverMessage(phone.id, { type: 'text', from: '15557770301', name: 'Rui', text: 'refused' });
+    await refused.delivery.done;
+    const after = peer.deliverMessage(phone.id, { type: 'text', from: '15557770301', name: 'Rui', text: 'after it' });
+    await after.delivery.done;
+
+    await eventually(() => upserted().includes(after.id), 10_000, 'the callback after the refused one');
+    expect(upserted()).to.not.include(refused.id);
+    expect(refusing.callCount, 'tried WA_BUSINESS_CALLBACK_ATTEMPTS times, each alone after its batch').to.be.at.least(3);
+    expect(await rowCount(running.dataDir, 'meta_callbacks'), 'the refused callback is kept').to.equal(1);
+
+    refusing.restore();
+    await running.restart();
+    await eventually(() => upserted().includes(refused.id), 10_000, 'the set-aside callback, at the next start');
+    const found = await running.api.post('/chat/findMessages/stuck', { where: { key: { id: refused.id } } });
+    expect(found.body.messages.records.map((r: { message: Json }) => r.message.conversation)).to.deep.equal(['refused']);
+    await eventually(async () => (await rowCount(running.dataDir, 'meta_callbacks')) === 0, 5_000, 'the callback handled and removed');
   });
 });
 

@@ -1,13 +1,12 @@
 import { expect } from 'chai';
-import { GraphClient } from '../lib/cloud/graph-client.js';
-import type { WaBusinessConfig } from '../lib/config.js';
+import { GraphClient, type GraphClientConfig } from '../lib/cloud/graph-client.js';
 import { GraphPeer } from './support/graph-peer/peer.js';
 import { proxyAgent } from '../lib/proxy/agent.js';
 import { HttpProxy } from './support/http-proxy.js';
 
 describe('Graph API client against the Graph API peer', function () {
   let peer: GraphPeer;
-  let config: WaBusinessConfig;
+  let config: GraphClientConfig;
   let token: string;
   let phoneId: string;
 
@@ -18,9 +17,6 @@ describe('Graph API client against the Graph API peer', function () {
     config = {
       url: peer.url,
       version: 'v20.0',
-      language: 'en_US',
-      verifyToken: 'x',
-      appSecret: null,
       timeoutMs: 5_000,
       retryAttempts: 4,
       retryBaseMs: 10,

@@ -45,9 +45,12 @@ interface RawResponse {
   bytes: Buffer;
 }
 
+/** What a Graph API client needs of the Business configuration. */
+export type GraphClientConfig = Pick<WaBusinessConfig, 'url' | 'version' | 'timeoutMs' | 'retryAttempts' | 'retryBaseMs'>;
+
 export class GraphClient {
   constructor(
-    private readonly config: WaBusinessConfig,
+    private readonly config: GraphClientConfig,
     private readonly token: string,
     private readonly agent: Agent | undefined = undefined,
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),

@@ -23,6 +23,8 @@ export interface InboxDeps {
     pending(instanceId: string, limit: number): Promise<MetaCallback[]>;
     instancesWithPending(): Promise<string[]>;
     remove(id: number): Promise<void>;
+    failed(callback: MetaCallback, error: string, maxAttempts: number): Promise<boolean>;
+    restoreSetAside(): Promise<number>;
   };
   instances: { findById(id: string): Promise<Instance | undefined> };
   contacts: { list(instanceId: string, filter: { remoteJid?: string }): Promise<{ pushName: string | null }[]> };
@@ -36,6 +38,8 @@ export interface InboxDeps {
   logger: Logger;
   /** First wait before a failed drain is tried again; it doubles with each failure in a row, up to a minute. */
   retryMs?: number;
+  /** Tries of one callback before it is set aside (kept, tried again at the next start) so the ones after it go on. */
+  maxAttempts?: number;
 }
 
 const BATCH = 20;
@@ -48,7 +52,7 @@ interface Lane {
 export class Inbox extends Actor<InboxMessage> {
   private readonly lanes = new Map<string, Lane>();
   private readonly retries = new Map<string, NodeJS.Timeout>();
-  /** Failed drains in a row, per instance: a callback that keeps failing waits longer each time, and is never dropped. */
+  /** Failed drains in a row, per instance: a callback that keeps failing waits longer each time, until it is set aside. */
   private readonly failures = new Map<string, number>();
   private stopping = false;
   private stopWaiters: ((value: void) => void)[] = [];
@@ -85,6 +89,8 @@ export class Inbox extends Actor<InboxMessage> {
         if (this.stopping) return;
         let ids: string[];
         try {
+          const restored = await this.deps.callbacks.restoreSetAside();
+          if (restored > 0) this.deps.logger.info({ callbacks: restored }, 'Business callbacks set aside by an earlier run are tried again');
           ids = await this.deps.callbacks.instancesWithPending();
         } catch (error) {
           this.deps.logger.error({ err: error }, 'could not read the pending Business callbacks; trying again');
@@ -157,10 +163,37 @@ export class Inbox extends Actor<InboxMessage> {
       if (rows.length === 0) return;
       for (const row of rows) {
         if (this.stopping) return;
-        await this.handle(row);
+        try {
+          await this.handle(row);
+        } catch (error) {
+          if (await this.setAside(row, error)) continue;
+          throw error;
+        }
         await this.deps.callbacks.remove(row.id);
       }
     }
+  }
+
+  /**
+   * Counts the failed try; answers whether the callback is now set aside.
+   * When even that cannot be written (the database is down) the try is not
+   * counted: only a callback that fails on its own is set aside.
+   */
+  private async setAside(row: MetaCallback, error: unknown): Promise<boolean> {
+    const reason = error instanceof Error ? error.message : String(error);
+    let setAside: boolean;
+    try {
+      setAside = await this.deps.callbacks.failed(row, reason, this.deps.maxAttempts ?? 10);
+    } catch {
+      return false;
+    }
+    if (setAside) {
+      this.deps.logger.error(
+        { instanceId: row.instanceId, callback: row.id, attempts: row.attempts + 1, err: error },
+        'a Business callback kept failing and is set aside; the ones after it go on, and it is tried again at the next start',
+      );
+    }
+    return setAside;
   }
 
   private async handle(row: MetaCallback): Promise<void> {

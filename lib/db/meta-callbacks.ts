@@ -8,6 +8,8 @@ export interface MetaCallback {
   /** The change's `value`, as JSON text. */
   value: string;
   receivedAt: number;
+  /** Failed tries so far. */
+  attempts: number;
 }
 
 export interface NewMetaCallback {
@@ -16,7 +18,7 @@ export interface NewMetaCallback {
 }
 
 function fromRow(r: Row): MetaCallback {
-  return { id: Number(r.id), instanceId: String(r.instance_id), value: String(r.value), receivedAt: Number(r.received_at) };
+  return { id: Number(r.id), instanceId: String(r.instance_id), value: String(r.value), receivedAt: Number(r.received_at), attempts: Number(r.attempts ?? 0) };
 }
 
 /** The pending callbacks of Business instances (see migrations/20261228000001_meta_callbacks.ts). */
@@ -32,16 +34,38 @@ export class MetaCallbackRepository {
     });
   }
 
-  /** The oldest pending callbacks of one instance, in arrival order. */
+  /** The oldest pending callbacks of one instance, in arrival order; set-aside ones are left out. */
   async pending(instanceId: string, limit: number): Promise<MetaCallback[]> {
-    const rows = await this.db('meta_callbacks').where({ instance_id: instanceId }).orderBy('id').limit(limit).select<Row[]>('*');
+    const rows = await this.db('meta_callbacks')
+      .where({ instance_id: instanceId, set_aside: false })
+      .orderBy('id')
+      .limit(limit)
+      .select<Row[]>('*');
     return rows.map(fromRow);
   }
 
   /** Instances that have callbacks waiting (at boot, what a crash left). */
   async instancesWithPending(): Promise<string[]> {
-    const rows = await this.db('meta_callbacks').distinct('instance_id').select<Row[]>();
+    const rows = await this.db('meta_callbacks').where({ set_aside: false }).distinct('instance_id').select<Row[]>();
     return rows.map((row) => String(row.instance_id));
+  }
+
+  /**
+   * Counts a failed try of a callback; at `maxAttempts` it is set aside.
+   * Answers whether it was.
+   */
+  async failed(callback: MetaCallback, error: string, maxAttempts: number): Promise<boolean> {
+    const attempts = callback.attempts + 1;
+    const setAside = attempts >= maxAttempts;
+    await this.db('meta_callbacks')
+      .where({ id: callback.id })
+      .update({ attempts, last_error: error.slice(0, 2000), set_aside: setAside });
+    return setAside;
+  }
+
+  /** Puts every set-aside callback back in its instance's queue with fresh tries; answers how many. */
+  async restoreSetAside(): Promise<number> {
+    return this.db('meta_callbacks').where({ set_aside: true }).update({ set_aside: false, attempts: 0 });
   }
 
   async remove(id: number): Promise<void> {

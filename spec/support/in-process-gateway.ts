@@ -16,6 +16,8 @@ export interface InProcessGateway {
   gateway: Gateway;
   api: Api;
   dataDir: string;
+  /** Stops the gateway and starts it again on the same database (on another port: `api` follows). */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -30,15 +32,22 @@ export async function startInProcess(env: Record<string, string>): Promise<InPro
     LOG_BAILEYS: 'silent',
     ...env,
   });
-  const gateway = await startGateway(config, createLogger('silent'));
-  return {
-    gateway,
-    api: new Api(`http://127.0.0.1:${gateway.port}`, API_KEY),
+  const started = async () => {
+    const gateway = await startGateway(config, createLogger('silent'));
+    return { gateway, api: new Api(`http://127.0.0.1:${gateway.port}`, API_KEY) };
+  };
+  const running: InProcessGateway = {
+    ...(await started()),
     dataDir,
+    restart: async () => {
+      await running.gateway.stop();
+      Object.assign(running, await started());
+    },
     stop: async () => {
-      await gateway.stop();
+      await running.gateway.stop();
       await dropTestDatabase(dataDir);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+  return running;
 }
