@@ -12,7 +12,6 @@ import type { ProxyConfig } from '../lib/instance-config/proxy.js';
 import type { Settings } from '../lib/instance-config/settings.js';
 import type { Logger } from '../lib/logger.js';
 import { proxyAgent } from '../lib/proxy/agent.js';
-import { mediaHostDispatcher } from './media-host-dispatcher.js';
 
 export interface SocketInputs {
   whatsapp: WhatsAppConfig;
@@ -48,6 +47,15 @@ async function versionFor(whatsapp: WhatsAppConfig, logger: Logger): Promise<[nu
   }
 }
 
+/**
+ * Loaded only when WA_MEDIA_HOST is set: the undici package it needs adds
+ * about 5 MB to every worker thread that imports it.
+ */
+async function mediaHostDispatcherFor(hostPort: string) {
+  const { mediaHostDispatcher } = await import('./media-host-dispatcher.js');
+  return mediaHostDispatcher(hostPort);
+}
+
 /** A Baileys socket configured from the gateway's settings, proxy and auth state. */
 export async function createSocket(inputs: SocketInputs): Promise<WASocket> {
   const { whatsapp, auth, settings, proxy, logger } = inputs;
@@ -57,6 +65,7 @@ export async function createSocket(inputs: SocketInputs): Promise<WASocket> {
   // agent-base agents are http.Agent subclasses that do all ws and https.request
   // need; Baileys merely types the option as https.Agent.
   const agent = proxy?.enabled ? (proxyAgent(proxy, true) as HttpsAgent) : undefined;
+  const dispatcher = whatsapp.mediaHost ? await mediaHostDispatcherFor(whatsapp.mediaHost) : undefined;
   const baileysLogger = logger.child({ module: 'baileys' }, { level: whatsapp.baileysLogLevel });
   return makeWASocket({
     // The key store is in the worker's memory already (workers/auth-state.ts).
@@ -75,6 +84,6 @@ export async function createSocket(inputs: SocketInputs): Promise<WASocket> {
     shouldSyncHistoryMessage: ({ syncType }) => syncType !== proto.HistorySync.HistorySyncType.FULL || settings().syncFullHistory,
     shouldIgnoreJid: (jid: string) => settings().groupsIgnore && Boolean(isJidGroup(jid)),
     generateHighQualityLinkPreview: false,
-    ...(whatsapp.mediaHost ? { options: { dispatcher: mediaHostDispatcher(whatsapp.mediaHost) } } : {}),
+    ...(dispatcher ? { options: { dispatcher } } : {}),
   });
 }
