@@ -6,13 +6,15 @@ import { existsSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import { routeTable } from '../lib/http/route-table.js';
 import { startInProcess, type InProcessGateway } from './support/in-process-gateway.js';
+import { createPaired, emulatorEnv } from './support/paired.js';
+import { WaEmulator } from './support/whatsapp-emulator/index.js';
 import { testDatabase } from './support/test-database.js';
 
 interface Operation {
   security?: unknown[];
   parameters?: { name: string; in: string; required?: boolean; schema: Record<string, unknown> }[];
   requestBody?: { content: Record<string, { schema: { properties?: Record<string, unknown> } }> };
-  responses: Record<string, unknown>;
+  responses: Record<string, { content?: Record<string, { schema: object }> } & Record<string, unknown>>;
 }
 // ajv-formats ships CommonJS with the plugin on `default`.
 const addFormats = addFormatsPkg as unknown as (ajv: Ajv2020) => Ajv2020;
@@ -24,10 +26,14 @@ function schemasIn(doc: Document): unknown[] {
     for (const op of Object.values(item)) {
       for (const parameter of op.parameters ?? []) found.push(parameter.schema);
       for (const media of Object.values(op.requestBody?.content ?? {})) found.push(media.schema);
+      for (const answer of Object.values(op.responses)) for (const media of Object.values(answer.content ?? {})) found.push(media.schema);
     }
   }
   return found;
 }
+
+// A 1x1 PNG, as a client sends an image in base64.
+const PNG_BASE64 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
 
 type Document = { openapi: string; paths: Record<string, Record<string, Operation>> };
 
@@ -110,6 +116,15 @@ describe(`OpenAPI document and docs page (${testDatabase})`, function () {
     }
   });
 
+  it('describes the answer of every send route: the message as sent', () => {
+    const sends = Object.entries(doc.paths).filter(([path]) => /^\/message\/send(?!Status)/.test(path));
+    expect(sends.length).to.be.at.least(12);
+    for (const [path, item] of sends) {
+      const schema = item.post.responses['201'].content?.['application/json'].schema as { required?: string[] } | undefined;
+      expect(schema?.required, path).to.include.members(['key', 'message', 'messageTimestamp', 'status']);
+    }
+  });
+
   it('keeps the error body shape as a shared component', () => {
     const components = (doc as unknown as { components: { schemas: { ErrorBody: { required: string[] } } } }).components;
     expect(components.schemas.ErrorBody.required).to.deep.equal(['status', 'error', 'response']);
@@ -164,3 +179,54 @@ describe(`OpenAPI document and docs page (${testDatabase})`, function () {
     }
   });
 });
+
+describe(`answers as the OpenAPI document describes them (${testDatabase})`, function () {
+  this.timeout(60_000);
+  const OWNER = '15550006200';
+  const CONTACT = '15550006201';
+  let wa: WaEmulator;
+  let running: InProcessGateway;
+  let doc: Document;
+  const ajv = new Ajv2020({ strict: true, strictRequired: false, strictTypes: false });
+  addFormats(ajv);
+
+  /** Posts to a route and checks the answer against the schema the document gives its success. */
+  async function postDescribed(route: string, body: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const res = await running.api.post(route.replace('{instanceName}', 'described'), body);
+    expect(res.status, JSON.stringify(res.body)).to.be.within(200, 201);
+    const schema = doc.paths[route].post.responses[String(res.status)].content?.['application/json'].schema;
+    expect(schema, `${route} describes its answer`).to.be.an('object');
+    const check = ajv.compile(schema as object);
+    expect(check(res.body), `${route}: ${ajv.errorsText(check.errors)}`).to.equal(true);
+    return res.body as Record<string, unknown>;
+  }
+
+  before(async () => {
+    wa = await WaEmulator.start();
+    running = await startInProcess(emulatorEnv(wa));
+    await createPaired(running.api, wa, 'described', OWNER);
+    wa.addContact(CONTACT, 'Ana Described');
+    doc = (await (await fetch(`${running.api.baseUrl}/openapi.json`)).json()) as Document;
+  });
+
+  after(async () => {
+    await running?.stop();
+    await wa?.stop();
+  });
+
+  it('answers sends with the message record described, whatever the kind', async () => {
+    const text = await postDescribed('/message/sendText/{instanceName}', { number: CONTACT, text: 'described' });
+    const key = text.key as Record<string, unknown>;
+    await postDescribed('/message/sendLocation/{instanceName}', { number: CONTACT, name: 'Here', address: 'Street 1', latitude: 1.5, longitude: 2.5 });
+    await postDescribed('/message/sendContact/{instanceName}', { number: CONTACT, contact: [{ fullName: 'Bo Card', wuid: '15550006299', phoneNumber: '+1 555 000 6299' }] });
+    await postDescribed('/message/sendPoll/{instanceName}', { number: CONTACT, name: 'Which?', selectableCount: 1, values: ['a', 'b'] });
+    await postDescribed('/message/sendReaction/{instanceName}', { key, reaction: '👍' });
+    await postDescribed('/message/sendMedia/{instanceName}', { number: CONTACT, mediatype: 'image', media: PNG_BASE64, caption: 'pic' });
+  });
+
+  it('answers findMessages with the page described', async () => {
+    const page = await postDescribed('/chat/findMessages/{instanceName}', { where: { key: { remoteJid: CONTACT } } });
+    expect((page.messages as { total: number }).total).to.be.at.least(1);
+  });
+});
+

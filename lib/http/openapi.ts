@@ -131,7 +131,9 @@ function requestBody(schemas: RouteSchemas | undefined, mediaField: string | und
 
 function responses(route: RouteEntry, schemas: RouteSchemas | undefined, access: Access | undefined): JsonObject {
   const success = schemas?.status ?? 200;
-  const out: JsonObject = { [String(success)]: { description: STATUS_CODES[success] ?? 'Success' } };
+  const answer: JsonObject = { description: STATUS_CODES[success] ?? 'Success' };
+  if (schemas?.answer) answer.content = { 'application/json': { schema: toOpenApiSchema(schemas.answer) } };
+  const out: JsonObject = { [String(success)]: answer };
   const own = route.middleware.map((middleware) => (typeof middleware === 'function' ? documentedAnswers.get(middleware) : undefined)).find(Boolean);
   for (const [status, description] of Object.entries(own ?? {})) out[status] = { description };
   if (schemas) out['400'] = { $ref: '#/components/responses/Error', description: 'The request does not meet the schema' } as unknown as Json;

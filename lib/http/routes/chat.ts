@@ -1,4 +1,5 @@
 import Router from '@koa/router';
+import { messagePageAnswer } from '../../schemas/answers.js';
 import type { Chat } from '../../db/chats.js';
 import type { Contact } from '../../db/contacts.js';
 import { normalizeJid } from '../../messages/jid.js';
@@ -114,7 +115,7 @@ export function chatRoutes(deps: RouteDeps): Router {
   router.post(
     '/findMessages/:instanceName',
     auth.instanceAccess,
-    validate({ params: instanceParams, body: findMessagesBody }, async (ctx, { body }) => {
+    validate({ params: instanceParams, body: findMessagesBody, answer: messagePageAnswer }, async (ctx, { body }) => {
       const instance = instanceOf(ctx);
       const where = body.where ?? {};
       const { page, pageSize } = messagePaging(body);

@@ -1,4 +1,5 @@
 import Router from '@koa/router';
+import { messageRecordAnswer } from '../../schemas/answers.js';
 import type { MessageKey, SendContent, SendOptions, SendRequest, StatusContent } from '../../messages/types.js';
 import { instanceParams } from '../../schemas/common.js';
 import { buttonsProblem } from '../../messages/buttons.js';
@@ -108,7 +109,7 @@ export function messageRoutes(deps: RouteDeps): Router {
       `/${path}/:instanceName`,
       auth.instanceAccess,
       ...(mediaField ? [multipartUpload(mediaField, deps.config.server.bodyLimit)] : []),
-      validate({ params: instanceParams, body: schema, status: 201 }, async (ctx, request) => {
+      validate({ params: instanceParams, body: schema, status: 201, answer: messageRecordAnswer }, async (ctx, request) => {
         const instance = instanceOf(ctx);
         const body = request.body as B;
         // Before build: an unknown quoted id is refused before any media is fetched.
@@ -157,7 +158,7 @@ export function messageRoutes(deps: RouteDeps): Router {
   router.post(
     '/sendTemplate/:instanceName',
     auth.instanceAccess,
-    validate({ params: instanceParams, body: sendTemplateBody, status: 201 }, async (ctx, { body }) => {
+    validate({ params: instanceParams, body: sendTemplateBody, status: 201, answer: messageRecordAnswer }, async (ctx, { body }) => {
       const instance = instanceOf(ctx);
       const quoted = await resolveQuoted(findMessage, instance.id, normalizeJid(body.number), body.quoted);
       const request: TemplateSend = {
