@@ -184,28 +184,36 @@ describe(`answers as the OpenAPI document describes them (${testDatabase})`, fun
   this.timeout(60_000);
   const OWNER = '15550006200';
   const CONTACT = '15550006201';
+  const MEMBER = '15550006202';
   let wa: WaEmulator;
   let running: InProcessGateway;
   let doc: Document;
   const ajv = new Ajv2020({ strict: true, strictRequired: false, strictTypes: false });
   addFormats(ajv);
 
-  /** Posts to a route and checks the answer against the schema the document gives its success. */
-  async function postDescribed(route: string, body: Record<string, unknown>): Promise<Record<string, unknown>> {
-    const res = await running.api.post(route.replace('{instanceName}', 'described'), body);
-    expect(res.status, JSON.stringify(res.body)).to.be.within(200, 201);
-    const schema = doc.paths[route].post.responses[String(res.status)].content?.['application/json'].schema;
+  /**
+   * Calls a route (its query after `?`) and checks the answer against the
+   * schema the document gives its success status.
+   */
+  async function described(method: 'get' | 'post' | 'delete', route: string, body?: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const [template, query] = route.split('?');
+    const url = `${template.replace('{instanceName}', 'described')}${query ? `?${query}` : ''}`;
+    const res = method === 'get' ? await running.api.get(url) : await running.api.request(method.toUpperCase(), url, body);
+    expect(res.status, `${route}: ${JSON.stringify(res.body)}`).to.be.within(200, 201);
+    const schema = doc.paths[template][method].responses[String(res.status)].content?.['application/json'].schema;
     expect(schema, `${route} describes its answer`).to.be.an('object');
     const check = ajv.compile(schema as object);
-    expect(check(res.body), `${route}: ${ajv.errorsText(check.errors)}`).to.equal(true);
+    expect(check(res.body), `${route}: ${ajv.errorsText(check.errors)} in ${JSON.stringify(res.body).slice(0, 300)}`).to.equal(true);
     return res.body as Record<string, unknown>;
   }
+  const postDescribed = (route: string, body: Record<string, unknown>) => described('post', route, body);
 
   before(async () => {
     wa = await WaEmulator.start();
     running = await startInProcess(emulatorEnv(wa));
     await createPaired(running.api, wa, 'described', OWNER);
     wa.addContact(CONTACT, 'Ana Described');
+    wa.addContact(MEMBER, 'Mo Member');
     doc = (await (await fetch(`${running.api.baseUrl}/openapi.json`)).json()) as Document;
   });
 
@@ -224,9 +232,32 @@ describe(`answers as the OpenAPI document describes them (${testDatabase})`, fun
     await postDescribed('/message/sendMedia/{instanceName}', { number: CONTACT, mediatype: 'image', media: PNG_BASE64, caption: 'pic' });
   });
 
-  it('answers findMessages with the page described', async () => {
+  it('answers the chat searches as described', async () => {
     const page = await postDescribed('/chat/findMessages/{instanceName}', { where: { key: { remoteJid: CONTACT } } });
     expect((page.messages as { total: number }).total).to.be.at.least(1);
+    expect(await postDescribed('/chat/findChats/{instanceName}', {})).to.have.length.at.least(1);
+    await postDescribed('/chat/findContacts/{instanceName}', {});
+    expect(await postDescribed('/chat/whatsappNumbers/{instanceName}', { numbers: [CONTACT, '15550006299'] })).to.have.length(2);
+  });
+
+  it('answers every /group route as described', async () => {
+    const group = await postDescribed('/group/create/{instanceName}', { subject: 'Described', participants: [CONTACT, MEMBER] });
+    const q = `groupJid=${encodeURIComponent(String(group.id))}`;
+    await described('get', `/group/findGroupInfos/{instanceName}?${q}`);
+    await described('get', '/group/fetchAllGroups/{instanceName}?getParticipants=true');
+    await described('get', '/group/fetchAllGroups/{instanceName}?getParticipants=false');
+    await described('get', `/group/participants/{instanceName}?${q}`);
+    const invite = await described('get', `/group/inviteCode/{instanceName}?${q}`);
+    await described('get', `/group/inviteInfo/{instanceName}?inviteCode=${String(invite.inviteCode)}`);
+    await postDescribed(`/group/sendInvite/{instanceName}`, { groupJid: group.id, description: 'Join us', numbers: [CONTACT] });
+    await postDescribed(`/group/revokeInviteCode/{instanceName}?${q}`, {});
+    await postDescribed(`/group/updateGroupSubject/{instanceName}?${q}`, { subject: 'Described again' });
+    await postDescribed(`/group/updateGroupDescription/{instanceName}?${q}`, { description: 'What it is' });
+    await postDescribed(`/group/updateGroupPicture/{instanceName}?${q}`, { image: PNG_BASE64 });
+    await postDescribed(`/group/updateParticipant/{instanceName}?${q}`, { action: 'promote', participants: [MEMBER] });
+    await postDescribed(`/group/updateSetting/{instanceName}?${q}`, { action: 'announcement' });
+    await postDescribed(`/group/toggleEphemeral/{instanceName}?${q}`, { expiration: 86400 });
+    await described('delete', `/group/leaveGroup/{instanceName}?${q}`);
   });
 });
 

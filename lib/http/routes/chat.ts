@@ -1,7 +1,6 @@
 import Router from '@koa/router';
-import { messagePageAnswer } from '../../schemas/answers.js';
-import type { Chat } from '../../db/chats.js';
-import type { Contact } from '../../db/contacts.js';
+import { messagePageAnswer } from '../../schemas/message-answers.js';
+import { chatListAnswer, chatView, contactListAnswer, contactView, numberCheckListAnswer } from '../../schemas/chat-answers.js';
 import { normalizeJid } from '../../messages/jid.js';
 import { messagePaging } from '../../messages/message-paging.js';
 import type { MessageKey } from '../../messages/types.js';
@@ -41,27 +40,6 @@ function keyOf(key: { id: string; remoteJid: string; fromMe?: boolean; participa
   return { id: key.id, remoteJid: normalizeJid(key.remoteJid), fromMe: key.fromMe ?? false, ...(key.participant ? { participant: key.participant } : {}) };
 }
 
-const contactView = (instanceId: string) => (contact: Contact) => ({
-  id: contact.remoteJid,
-  remoteJid: contact.remoteJid,
-  pushName: contact.pushName,
-  profilePicUrl: contact.profilePicUrl,
-  createdAt: contact.createdAt,
-  updatedAt: contact.updatedAt,
-  instanceId,
-});
-
-const chatView = (instanceId: string) => (chat: Chat) => ({
-  id: chat.remoteJid,
-  remoteJid: chat.remoteJid,
-  name: chat.name,
-  unreadCount: chat.unreadMessages,
-  lastMessageTimestamp: chat.lastMessageTimestamp,
-  createdAt: chat.createdAt,
-  updatedAt: chat.updatedAt,
-  instanceId,
-});
-
 /** The chat routes of Evolution API v2: searches read the store, actions go through the worker. */
 export function chatRoutes(deps: RouteDeps): Router {
   const router = new Router({ prefix: '/chat' });
@@ -70,7 +48,7 @@ export function chatRoutes(deps: RouteDeps): Router {
   router.post(
     '/whatsappNumbers/:instanceName',
     auth.instanceAccess,
-    validate({ params: instanceParams, body: whatsappNumbersBody }, async (ctx, { body }) => {
+    validate({ params: instanceParams, body: whatsappNumbersBody, answer: numberCheckListAnswer }, async (ctx, { body }) => {
       const { numbers } = body;
       ctx.body = await supervisor.command(instanceOf(ctx), { kind: 'check-numbers', numbers: [...numbers] });
     }),
@@ -170,7 +148,7 @@ export function chatRoutes(deps: RouteDeps): Router {
   router.post(
     '/findContacts/:instanceName',
     auth.instanceAccess,
-    validate({ params: instanceParams, body: findContactsBody }, async (ctx, { body }) => {
+    validate({ params: instanceParams, body: findContactsBody, answer: contactListAnswer }, async (ctx, { body }) => {
       const instance = instanceOf(ctx);
       const where = body.where ?? {};
       const contacts = await repos.contacts.list(instance.id, { remoteJid: where.remoteJid ?? where.id, pushName: where.pushName });
@@ -181,7 +159,7 @@ export function chatRoutes(deps: RouteDeps): Router {
   router.post(
     '/findChats/:instanceName',
     auth.instanceAccess,
-    validate({ params: instanceParams, body: findChatsBody }, async (ctx, { body }) => {
+    validate({ params: instanceParams, body: findChatsBody, answer: chatListAnswer }, async (ctx, { body }) => {
       const instance = instanceOf(ctx);
       const where = body.where ?? {};
       const chats = await repos.chats.list(instance.id, { remoteJid: where.remoteJid });

@@ -1,4 +1,19 @@
 import Router from '@koa/router';
+import {
+  acceptInviteAnswer,
+  ephemeralAnswer,
+  groupInfoAnswer,
+  groupListAnswer,
+  groupMetadataAnswer,
+  groupParticipantsAnswer,
+  groupUpdatedAnswer,
+  inviteCodeAnswer,
+  leaveGroupAnswer,
+  participantUpdateAnswer,
+  revokeInviteAnswer,
+  sendInviteAnswer,
+  settingUpdatedAnswer,
+} from '../../schemas/group-answers.js';
 import type { Instance } from '../../db/instances.js';
 import type { GroupParticipant } from '../../groups/types.js';
 import { instanceParams } from '../../schemas/common.js';
@@ -44,7 +59,7 @@ export function groupRoutes(deps: RouteDeps): Router {
   router.post(
     '/create/:instanceName',
     auth.instanceAccess,
-    validate({ params: instanceParams, body: createGroupBody, status: 201 }, async (ctx, { body }) => {
+    validate({ params: instanceParams, body: createGroupBody, status: 201, answer: groupMetadataAnswer }, async (ctx, { body }) => {
       const { subject, participants, description, promoteParticipants } = body;
       ctx.body = await supervisor.command(instanceOf(ctx), { kind: 'group-create', subject, participants: [...participants], description, promoteParticipants });
     }),
@@ -53,7 +68,7 @@ export function groupRoutes(deps: RouteDeps): Router {
   router.post(
     '/updateGroupSubject/:instanceName',
     auth.instanceAccess,
-    validate({ params: instanceParams, query: groupJidQuery, body: groupSubjectBody, status: 201 }, async (ctx, { query, body }) => {
+    validate({ params: instanceParams, query: groupJidQuery, body: groupSubjectBody, status: 201, answer: groupUpdatedAnswer }, async (ctx, { query, body }) => {
       await supervisor.command(instanceOf(ctx), { kind: 'group-subject', groupJid: groupJidOf(query, body), subject: body.subject });
       ctx.body = SUCCESS;
     }),
@@ -62,7 +77,7 @@ export function groupRoutes(deps: RouteDeps): Router {
   router.post(
     '/updateGroupPicture/:instanceName',
     auth.instanceAccess,
-    validate({ params: instanceParams, query: groupJidQuery, body: groupPictureBody, status: 201 }, async (ctx, { query, body }) => {
+    validate({ params: instanceParams, query: groupJidQuery, body: groupPictureBody, status: 201, answer: groupUpdatedAnswer }, async (ctx, { query, body }) => {
       const groupJid = groupJidOf(query, body);
       const prepared = await deps.prepareMedia({ media: body.image, maxBytes: deps.config.media.maxBytes, timeoutMs: deps.config.media.downloadTimeoutMs });
       if (!prepared.ok) throw badRequest(`"image" must be an http(s) URL or base64 of an image: ${prepared.error}`);
@@ -75,7 +90,7 @@ export function groupRoutes(deps: RouteDeps): Router {
   router.post(
     '/updateGroupDescription/:instanceName',
     auth.instanceAccess,
-    validate({ params: instanceParams, query: groupJidQuery, body: groupDescriptionBody, status: 201 }, async (ctx, { query, body }) => {
+    validate({ params: instanceParams, query: groupJidQuery, body: groupDescriptionBody, status: 201, answer: groupUpdatedAnswer }, async (ctx, { query, body }) => {
       await supervisor.command(instanceOf(ctx), { kind: 'group-description', groupJid: groupJidOf(query, body), description: body.description });
       ctx.body = SUCCESS;
     }),
@@ -84,7 +99,7 @@ export function groupRoutes(deps: RouteDeps): Router {
   router.get(
     '/findGroupInfos/:instanceName',
     auth.instanceAccess,
-    validate({ params: instanceParams, query: groupJidQuery }, async (ctx, { query }) => {
+    validate({ params: instanceParams, query: groupJidQuery, answer: groupInfoAnswer }, async (ctx, { query }) => {
       ctx.body = await supervisor.command(instanceOf(ctx), { kind: 'group-info', groupJid: groupJidOf(query) });
     }),
   );
@@ -92,7 +107,7 @@ export function groupRoutes(deps: RouteDeps): Router {
   router.get(
     '/fetchAllGroups/:instanceName',
     auth.instanceAccess,
-    validate({ params: instanceParams, query: fetchAllGroupsQuery }, async (ctx, { query }) => {
+    validate({ params: instanceParams, query: fetchAllGroupsQuery, answer: groupListAnswer }, async (ctx, { query }) => {
       ctx.body = await supervisor.command(instanceOf(ctx), { kind: 'group-fetch-all', participants: query.getParticipants === 'true' });
     }),
   );
@@ -100,7 +115,7 @@ export function groupRoutes(deps: RouteDeps): Router {
   router.get(
     '/participants/:instanceName',
     auth.instanceAccess,
-    validate({ params: instanceParams, query: groupJidQuery }, async (ctx, { query }) => {
+    validate({ params: instanceParams, query: groupJidQuery, answer: groupParticipantsAnswer }, async (ctx, { query }) => {
       const instance = instanceOf(ctx);
       const participants = await supervisor.command(instance, { kind: 'group-participants', groupJid: groupJidOf(query) });
       ctx.body = { participants: await withContacts(deps, instance, participants) };
@@ -110,7 +125,7 @@ export function groupRoutes(deps: RouteDeps): Router {
   router.get(
     '/inviteCode/:instanceName',
     auth.instanceAccess,
-    validate({ params: instanceParams, query: groupJidQuery }, async (ctx, { query }) => {
+    validate({ params: instanceParams, query: groupJidQuery, answer: inviteCodeAnswer }, async (ctx, { query }) => {
       const { code } = await supervisor.command(instanceOf(ctx), { kind: 'group-invite-code', groupJid: groupJidOf(query) });
       ctx.body = { inviteUrl: `${INVITE_URL}${code}`, inviteCode: code };
     }),
@@ -119,7 +134,7 @@ export function groupRoutes(deps: RouteDeps): Router {
   router.get(
     '/inviteInfo/:instanceName',
     auth.instanceAccess,
-    validate({ params: instanceParams, query: inviteCodeQuery }, async (ctx, { query }) => {
+    validate({ params: instanceParams, query: inviteCodeQuery, answer: groupMetadataAnswer }, async (ctx, { query }) => {
       ctx.body = await supervisor.command(instanceOf(ctx), { kind: 'group-invite-info', code: query.inviteCode });
     }),
   );
@@ -128,7 +143,7 @@ export function groupRoutes(deps: RouteDeps): Router {
   router.get(
     '/acceptInviteCode/:instanceName',
     auth.instanceAccess,
-    validate({ params: instanceParams, query: inviteCodeQuery }, async (ctx, { query }) => {
+    validate({ params: instanceParams, query: inviteCodeQuery, answer: acceptInviteAnswer }, async (ctx, { query }) => {
       const { groupJid } = await supervisor.command(instanceOf(ctx), { kind: 'group-accept-invite', code: query.inviteCode });
       ctx.body = { accepted: true, groupJid };
     }),
@@ -137,7 +152,7 @@ export function groupRoutes(deps: RouteDeps): Router {
   router.post(
     '/sendInvite/:instanceName',
     auth.instanceAccess,
-    validate({ params: instanceParams, body: sendInviteBody }, async (ctx, { body }) => {
+    validate({ params: instanceParams, body: sendInviteBody, answer: sendInviteAnswer }, async (ctx, { body }) => {
       const instance = instanceOf(ctx);
       const { code } = await supervisor.command(instance, { kind: 'group-invite-code', groupJid: groupJidOf(undefined, body) });
       const inviteUrl = `${INVITE_URL}${code}`;
@@ -153,7 +168,7 @@ export function groupRoutes(deps: RouteDeps): Router {
   router.post(
     '/revokeInviteCode/:instanceName',
     auth.instanceAccess,
-    validate({ params: instanceParams, query: groupJidQuery, body: groupJidQuery, status: 201 }, async (ctx, { query, body }) => {
+    validate({ params: instanceParams, query: groupJidQuery, body: groupJidQuery, status: 201, answer: revokeInviteAnswer }, async (ctx, { query, body }) => {
       const { code } = await supervisor.command(instanceOf(ctx), { kind: 'group-revoke-invite', groupJid: groupJidOf(query, body) });
       ctx.body = { revoked: true, inviteCode: code };
     }),
@@ -162,7 +177,7 @@ export function groupRoutes(deps: RouteDeps): Router {
   router.post(
     '/updateParticipant/:instanceName',
     auth.instanceAccess,
-    validate({ params: instanceParams, query: groupJidQuery, body: updateParticipantsBody, status: 201 }, async (ctx, { query, body }) => {
+    validate({ params: instanceParams, query: groupJidQuery, body: updateParticipantsBody, status: 201, answer: participantUpdateAnswer }, async (ctx, { query, body }) => {
       const updateParticipants = await supervisor.command(instanceOf(ctx), {
         kind: 'group-update-participants',
         groupJid: groupJidOf(query, body),
@@ -176,7 +191,7 @@ export function groupRoutes(deps: RouteDeps): Router {
   router.post(
     '/updateSetting/:instanceName',
     auth.instanceAccess,
-    validate({ params: instanceParams, query: groupJidQuery, body: updateSettingBody, status: 201 }, async (ctx, { query, body }) => {
+    validate({ params: instanceParams, query: groupJidQuery, body: updateSettingBody, status: 201, answer: settingUpdatedAnswer }, async (ctx, { query, body }) => {
       await supervisor.command(instanceOf(ctx), { kind: 'group-setting', groupJid: groupJidOf(query, body), action: body.action });
       // Evolution answers `{ updateSetting: <what Baileys returned> }`, which is nothing: `{}`.
       ctx.body = {};
@@ -186,7 +201,7 @@ export function groupRoutes(deps: RouteDeps): Router {
   router.post(
     '/toggleEphemeral/:instanceName',
     auth.instanceAccess,
-    validate({ params: instanceParams, query: groupJidQuery, body: toggleEphemeralBody, status: 201 }, async (ctx, { query, body }) => {
+    validate({ params: instanceParams, query: groupJidQuery, body: toggleEphemeralBody, status: 201, answer: ephemeralAnswer }, async (ctx, { query, body }) => {
       await supervisor.command(instanceOf(ctx), { kind: 'group-ephemeral', groupJid: groupJidOf(query, body), expiration: body.expiration });
       ctx.body = { success: true };
     }),
@@ -195,7 +210,7 @@ export function groupRoutes(deps: RouteDeps): Router {
   router.delete(
     '/leaveGroup/:instanceName',
     auth.instanceAccess,
-    validate({ params: instanceParams, query: groupJidQuery, body: groupJidQuery }, async (ctx, { query, body }) => {
+    validate({ params: instanceParams, query: groupJidQuery, body: groupJidQuery, answer: leaveGroupAnswer }, async (ctx, { query, body }) => {
       const groupJid = groupJidOf(query, body);
       await supervisor.command(instanceOf(ctx), { kind: 'group-leave', groupJid });
       ctx.body = { groupJid, leave: true };

@@ -1,5 +1,5 @@
 import Router from '@koa/router';
-import { messageRecordAnswer } from '../../schemas/answers.js';
+import { messageRecordAnswer } from '../../schemas/message-answers.js';
 import type { MessageKey, SendContent, SendOptions, SendRequest, StatusContent } from '../../messages/types.js';
 import { instanceParams } from '../../schemas/common.js';
 import { buttonsProblem } from '../../messages/buttons.js';

@@ -1,9 +1,10 @@
 import type { FromSchema } from 'json-schema-to-ts';
 import type { MessageRecord } from '../messages/types.js';
+import type { Plain, Satisfies } from './answer-check.js';
 
-// Bodies of successful answers, for the API description. Answers are built
-// from the domain types; the checks at the end of this file keep those types
-// and these schemas in step, and a spec checks real answers against them.
+// Bodies of the successful answers of the send routes and findMessages, for
+// the API description (lib/http/openapi.ts). The check at the end keeps the
+// message type and its schema in step; a spec checks real answers.
 
 const messageKey = {
   type: 'object',
@@ -59,9 +60,4 @@ export const messagePageAnswer = {
   },
 } as const;
 
-// Compile-time checks: each answer built from a domain type is an instance of its schema.
-// Interfaces are compared field by field (as plain object types), since a schema
-// that allows more fields reads as a type with an index signature.
-type Plain<T> = T extends object ? { [K in keyof T]: Plain<T[K]> } : T;
-type Satisfies<Actual extends Wanted, Wanted> = Actual;
 export type MessageRecordAnswer = Satisfies<Plain<MessageRecord>, FromSchema<typeof messageRecordAnswer>>;
