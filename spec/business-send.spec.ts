@@ -138,7 +138,7 @@ describe('WhatsApp Business sends through the /message routes', function () {
     expect(reaction.record.messageType).to.equal('reactionMessage');
   });
 
-  it('sends a list and reply buttons as interactive messages', async () => {
+  it('sends a list and reply buttons as interactive messages, a thumbnail as the buttons\' image header', async () => {
     const list = await send('sendList', {
       number: CONTACT,
       title: 'Menu',
@@ -169,6 +169,22 @@ describe('WhatsApp Business sends through the /message routes', function () {
       footer: { text: 'Shop' },
       action: { buttons: [{ type: 'reply', reply: { id: 'yes', title: 'Yes' } }, { type: 'reply', reply: { id: 'no', title: 'No' } }] },
     });
+
+    const menu = files.serve('/menu.png', png, 'image/png');
+    const pictured = await send('sendButtons', { number: CONTACT, title: 'Today', thumbnailUrl: menu, buttons: [{ type: 'reply', displayText: 'Order', id: 'order' }] });
+    expect(pictured.meta.body.interactive).to.deep.equal({
+      type: 'button',
+      header: { type: 'image', image: { link: menu } },
+      body: { text: 'Today' },
+      action: { buttons: [{ type: 'reply', reply: { id: 'order', title: 'Order' } }] },
+    });
+    expect(files.requests, 'what the gateway fetched').to.deep.equal([]);
+
+    // Given as base64, the thumbnail is uploaded first; the header names its media id.
+    const uploaded = await send('sendButtons', { number: CONTACT, title: 'Today', thumbnailUrl: png.toString('base64'), buttons: [{ type: 'reply', displayText: 'Order', id: 'order' }] });
+    const header = (uploaded.meta.body.interactive as { header: { type: string; image: { id: string } } }).header;
+    expect(header.type).to.equal('image');
+    expect(world.peer.media(header.image.id)?.bytes.equals(png)).to.equal(true);
   });
 
   it('creates a template, finds it, and sends it', async () => {
@@ -257,9 +273,12 @@ describe('WhatsApp Business sends through the /message routes', function () {
 
   it('refuses bad input before anything reaches Meta', async () => {
     const before = world.peer.requests.length;
+    const pdf = files.serve('/menu.pdf', PDF, 'application/pdf');
     const clip = files.serve('/clip.mp4', Buffer.alloc(16), 'video/mp4');
+    const reply = [{ type: 'reply', displayText: 'Yes', id: 'yes' }];
     const cases: Array<[string, unknown, RegExp]> = [
       ['/message/sendMedia/shop', { number: CONTACT, mediatype: 'image', media: 'http://bad host/x.png' }, /media could not be read: http:\/\/bad host\/x.png is not a valid URL/],
+      ['/message/sendButtons/shop', { number: CONTACT, title: 'x', thumbnailUrl: pdf, buttons: reply }, /thumbnailUrl must be an image/],
       ['/message/sendPtv/shop', { number: CONTACT, video: clip }, /Sending video notes \(sendPtv\) is not available for WHATSAPP-BUSINESS instances/],
       ['/message/sendTemplate/shop', { number: CONTACT, language: 'en_US' }, /name is required/],
       ['/message/sendTemplate/shop', { number: CONTACT, name: 'x', language: 'english please' }, /language must be a language code/],

@@ -14,7 +14,7 @@ export type MediaRef = { id: string } | { link: string };
 export type CloudContent = Exclude<SendContent, { type: 'poll' | 'ptv' }>;
 export type MediaContent = Extract<CloudContent, { type: 'media' | 'voice' | 'sticker' }>;
 
-/** Media a Cloud send carries, uploaded first unless it is a link. */
+/** Media a Cloud send carries, uploaded first unless it is a link: the message's own, or a buttons message's header image. */
 export type Attachment = MediaPayload & { mimetype: string; fileName?: string };
 
 export const notAvailable = (what: string) => invalid(`${what} is not available for WHATSAPP-BUSINESS instances`);
@@ -34,7 +34,8 @@ export function isMediaContent(content: CloudContent): content is MediaContent {
 }
 
 export function attachmentOf(content: CloudContent): Attachment | undefined {
-  return isMediaContent(content) ? content : undefined;
+  if (isMediaContent(content)) return content;
+  return content.type === 'buttons' ? content.thumbnail : undefined;
 }
 
 /** The recipient's WhatsApp id: digits of a number or user jid. Groups have no Cloud API. */
@@ -78,7 +79,7 @@ function mediaType(content: MediaContent): string {
   return content.type === 'voice' ? 'audio' : 'sticker';
 }
 
-/** The messages body of `content` to `to`; media ones need `media`. */
+/** The messages body of `content` to `to`; media ones need `media`, the attachment's reference, as a buttons header does. */
 export function messageBody(to: string, content: CloudContent, options: SendOptions, media?: MediaRef): Json {
   switch (content.type) {
     case 'text':
@@ -127,6 +128,7 @@ export function messageBody(to: string, content: CloudContent, options: SendOpti
         ...envelope(to, 'interactive', options),
         interactive: {
           type: 'button',
+          ...(media ? { header: { type: 'image', image: { ...media } } } : {}),
           body: { text: [content.title, content.description].filter(Boolean).join('\n\n') || 'Select' },
           ...(content.footer ? { footer: { text: content.footer } } : {}),
           action: {
