@@ -17,7 +17,7 @@ export interface ContentExtras {
 
 /** The bytes of media to send. A link alone is for Meta to fetch: only a WHATSAPP-BUSINESS send is given one. */
 export function mediaBytes(media: MediaPayload): Buffer {
-  if (!media.data) throw new CommandError('invalid', 'Media given only by its link can be sent by WHATSAPP-BUSINESS instances only');
+  if (!media.data) throw new CommandError('invalid', 'Media given by a link alone is sent only by WHATSAPP-BUSINESS instances');
   return Buffer.from(media.data);
 }
 
