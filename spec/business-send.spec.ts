@@ -69,12 +69,34 @@ describe('WhatsApp Business sends through the /message routes', function () {
     await eventually(() => world.receiver.accepted.some((r) => r.body.event === 'send.message' && (r.body.data as { key: { id: string } }).key.id === reply.meta.id), 5_000, 'send.message');
   });
 
-  it('sends media by link, and uploads base64 media first (image, document, voice note, sticker)', async () => {
-    const url = files.serve('/photo.png', png, 'image/png');
-    const linked = await send('sendMedia', { number: CONTACT, mediatype: 'image', media: url, caption: 'our shop' });
-    expect(linked.meta.body).to.deep.include({ type: 'image', image: { link: url, caption: 'our shop' } });
+  it('hands media given by URL to Meta as a link, never fetching it (image, document, voice note, sticker)', async () => {
+    const photo = files.serve('/photo.png', png, 'image/png');
+    const linked = await send('sendMedia', { number: CONTACT, mediatype: 'image', media: photo, caption: 'our shop' });
+    expect(linked.meta.body).to.deep.include({ type: 'image', image: { link: photo, caption: 'our shop' } });
     expect(linked.record.messageType).to.equal('imageMessage');
+    // The type and name come from the URL's path.
+    expect(linked.record.message.imageMessage).to.deep.equal({ mimetype: 'image/png', url: photo, caption: 'our shop', fileName: 'photo.png' });
 
+    // A path without an extension: the client's fields say what it is.
+    const prices = files.serve('/files/prices', PDF, 'application/pdf');
+    const doc = await send('sendMedia', { number: CONTACT, mediatype: 'document', media: prices, mimetype: 'application/pdf', fileName: 'prices.pdf' });
+    expect(doc.meta.body.document).to.deep.equal({ link: prices, filename: 'prices.pdf' });
+    expect(doc.record.message.documentMessage).to.deep.equal({ mimetype: 'application/pdf', url: prices, fileName: 'prices.pdf' });
+
+    const voiceUrl = files.serve('/voice.ogg', OGG, 'audio/ogg');
+    const voice = await send('sendWhatsAppAudio', { number: CONTACT, audio: voiceUrl });
+    expect(voice.meta.body.audio).to.deep.equal({ link: voiceUrl });
+    expect(voice.record.message.audioMessage).to.deep.equal({ mimetype: 'audio/ogg; codecs=opus', ptt: true, url: voiceUrl });
+
+    const stickerUrl = files.serve('/smile.webp', WEBP, 'image/webp');
+    const sticker = await send('sendSticker', { number: CONTACT, sticker: stickerUrl });
+    expect(sticker.meta.body.sticker).to.deep.equal({ link: stickerUrl });
+    expect(sticker.record.message.stickerMessage).to.deep.equal({ mimetype: 'image/webp', url: stickerUrl });
+
+    expect(files.requests, 'what the gateway fetched').to.deep.equal([]);
+  });
+
+  it('uploads base64 media first and sends it by its media id (document, voice note, sticker)', async () => {
     const doc = await send('sendMedia', { number: CONTACT, mediatype: 'document', media: PDF.toString('base64'), fileName: 'price-list.pdf', caption: 'prices' });
     const document = doc.meta.body.document as { id: string; filename: string; caption: string };
     expect(document).to.include({ filename: 'price-list.pdf', caption: 'prices' });
@@ -116,7 +138,7 @@ describe('WhatsApp Business sends through the /message routes', function () {
     expect(reaction.record.messageType).to.equal('reactionMessage');
   });
 
-  it('sends a list and reply buttons as interactive messages', async () => {
+  it('sends a list and reply buttons as interactive messages, a thumbnail as the buttons\' image header', async () => {
     const list = await send('sendList', {
       number: CONTACT,
       title: 'Menu',
@@ -147,6 +169,22 @@ describe('WhatsApp Business sends through the /message routes', function () {
       footer: { text: 'Shop' },
       action: { buttons: [{ type: 'reply', reply: { id: 'yes', title: 'Yes' } }, { type: 'reply', reply: { id: 'no', title: 'No' } }] },
     });
+
+    const menu = files.serve('/menu.png', png, 'image/png');
+    const pictured = await send('sendButtons', { number: CONTACT, title: 'Today', thumbnailUrl: menu, buttons: [{ type: 'reply', displayText: 'Order', id: 'order' }] });
+    expect(pictured.meta.body.interactive).to.deep.equal({
+      type: 'button',
+      header: { type: 'image', image: { link: menu } },
+      body: { text: 'Today' },
+      action: { buttons: [{ type: 'reply', reply: { id: 'order', title: 'Order' } }] },
+    });
+    expect(files.requests, 'what the gateway fetched').to.deep.equal([]);
+
+    // Given as base64, the thumbnail is uploaded first; the header names its media id.
+    const uploaded = await send('sendButtons', { number: CONTACT, title: 'Today', thumbnailUrl: png.toString('base64'), buttons: [{ type: 'reply', displayText: 'Order', id: 'order' }] });
+    const header = (uploaded.meta.body.interactive as { header: { type: string; image: { id: string } } }).header;
+    expect(header.type).to.equal('image');
+    expect(world.peer.media(header.image.id)?.bytes.equals(png)).to.equal(true);
   });
 
   it('creates a template, finds it, and sends it', async () => {
@@ -235,7 +273,13 @@ describe('WhatsApp Business sends through the /message routes', function () {
 
   it('refuses bad input before anything reaches Meta', async () => {
     const before = world.peer.requests.length;
+    const pdf = files.serve('/menu.pdf', PDF, 'application/pdf');
+    const clip = files.serve('/clip.mp4', Buffer.alloc(16), 'video/mp4');
+    const reply = [{ type: 'reply', displayText: 'Yes', id: 'yes' }];
     const cases: Array<[string, unknown, RegExp]> = [
+      ['/message/sendMedia/shop', { number: CONTACT, mediatype: 'image', media: 'http://bad host/x.png' }, /media could not be read: http:\/\/bad host\/x.png is not a valid URL/],
+      ['/message/sendButtons/shop', { number: CONTACT, title: 'x', thumbnailUrl: pdf, buttons: reply }, /thumbnailUrl must be an image/],
+      ['/message/sendPtv/shop', { number: CONTACT, video: clip }, /Sending video notes \(sendPtv\) is not available for WHATSAPP-BUSINESS instances/],
       ['/message/sendTemplate/shop', { number: CONTACT, language: 'en_US' }, /name is required/],
       ['/message/sendTemplate/shop', { number: CONTACT, name: 'x', language: 'english please' }, /language must be a language code/],
       ['/template/create/shop', { name: 'x', category: 'PROMO', language: 'en_US', components: [{}] }, /category must be one of/],
@@ -247,5 +291,6 @@ describe('WhatsApp Business sends through the /message routes', function () {
       expect(answer.body.response.message.join(' ')).to.match(message);
     }
     expect(world.peer.requests.length).to.equal(before);
+    expect(files.requests, 'what the gateway fetched').to.deep.equal([]);
   });
 });

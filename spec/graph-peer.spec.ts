@@ -148,6 +148,8 @@ describe('Graph API peer (WhatsApp Cloud API)', () => {
           },
         },
         { type: 'interactive', interactive: { type: 'cta_url', body: { text: 'Visit us' }, action: { name: 'cta_url', parameters: { display_text: 'Open', url: 'https://example.com' } } } },
+        { type: 'interactive', interactive: { type: 'button', header: { type: 'image', image: { link: 'https://example.com/menu.png' } }, body: { text: 'Pick one' }, action: { buttons: [{ type: 'reply', reply: { id: 'yes', title: 'Yes' } }] } } },
+        { type: 'interactive', interactive: { type: 'button', header: { type: 'image', image: { id: imageId } }, body: { text: 'Pick one' }, action: { buttons: [{ type: 'reply', reply: { id: 'yes', title: 'Yes' } }] } } },
       ];
       for (const kind of kinds) {
         const response = await send({ messaging_product: 'whatsapp', recipient_type: 'individual', to, ...kind });
@@ -234,6 +236,7 @@ describe('Graph API peer (WhatsApp Cloud API)', () => {
         ['list row without title', { ...base, type: 'interactive', interactive: { type: 'list', body: { text: 'x' }, action: { button: 'Go', sections: [{ title: 'S', rows: [{ id: 'r' }] }] } } }, 100],
         ['list with buttons', { ...base, type: 'interactive', interactive: { type: 'list', body: { text: 'x' }, action: { buttons: buttons(1) } } }, 100],
         ['image header without its image', { ...base, type: 'interactive', interactive: { type: 'button', header: { type: 'image' }, body: { text: 'x' }, action: { buttons: buttons(1) } } }, 100],
+        ['image header id never uploaded', { ...base, type: 'interactive', interactive: { type: 'button', header: { type: 'image', image: { id: '1234567890' } }, body: { text: 'x' }, action: { buttons: buttons(1) } } }, 131009],
         ['cta_url without url', { ...base, type: 'interactive', interactive: { type: 'cta_url', body: { text: 'x' }, action: { name: 'cta_url', parameters: { display_text: 'Open' } } } }, 100],
         ['template without language', { ...base, type: 'template', template: { name: 'hello_world' } }, 100],
       ];

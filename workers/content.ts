@@ -1,8 +1,9 @@
 import { proto, type AnyMessageContent, type WAMessage, type WAUrlInfo } from '@whiskeysockets/baileys';
 import { randomUUID } from 'node:crypto';
 import { buttonsBodyText, nativeFlowButton } from '../lib/messages/buttons.js';
-import type { SendContent, SendOptions } from '../lib/messages/types.js';
+import type { MediaPayload, SendContent, SendOptions } from '../lib/messages/types.js';
 import { vcard } from '../lib/messages/vcard.js';
+import { CommandError } from './command-error.js';
 
 type ButtonsContent = Extract<SendContent, { type: 'buttons' }>;
 
@@ -14,6 +15,12 @@ export interface ContentExtras {
   linkPreview?: WAUrlInfo | null;
 }
 
+/** The bytes of media to send. A link alone is for Meta to fetch: only a WHATSAPP-BUSINESS send is given one. */
+export function mediaBytes(media: MediaPayload): Buffer {
+  if (!media.data) throw new CommandError('invalid', 'Media given by a link alone is sent only by WHATSAPP-BUSINESS instances');
+  return Buffer.from(media.data);
+}
+
 /** The Baileys content object for a send request; buttons are relayed as built by interactiveButtons. */
 export function baileysContent(content: Exclude<SendContent, ButtonsContent>, extras: ContentExtras = {}): AnyMessageContent {
   const { mentions } = extras;
@@ -21,7 +28,7 @@ export function baileysContent(content: Exclude<SendContent, ButtonsContent>, ex
     case 'text':
       return { text: content.text, linkPreview: extras.linkPreview ?? null, ...(mentions ? { mentions } : {}) };
     case 'media': {
-      const bytes = Buffer.from(content.data);
+      const bytes = mediaBytes(content);
       const caption = content.caption;
       if (content.mediatype === 'image') return { image: bytes, caption, mimetype: content.mimetype, ...(mentions ? { mentions } : {}) };
       if (content.mediatype === 'video') return { video: bytes, caption, mimetype: content.mimetype, ...(mentions ? { mentions } : {}) };
@@ -29,9 +36,9 @@ export function baileysContent(content: Exclude<SendContent, ButtonsContent>, ex
       return { document: bytes, mimetype: content.mimetype, fileName: content.fileName ?? 'file', caption };
     }
     case 'voice':
-      return { audio: Buffer.from(content.data), mimetype: content.mimetype, ptt: true };
+      return { audio: mediaBytes(content), mimetype: content.mimetype, ptt: true };
     case 'sticker':
-      return { sticker: Buffer.from(content.data), mimetype: content.mimetype };
+      return { sticker: mediaBytes(content), mimetype: content.mimetype };
     case 'location':
       return {
         location: {
@@ -53,7 +60,7 @@ export function baileysContent(content: Exclude<SendContent, ButtonsContent>, ex
     case 'poll':
       return { poll: { name: content.name, values: content.values, selectableCount: content.selectableCount } };
     case 'ptv':
-      return { video: Buffer.from(content.data), mimetype: content.mimetype, ptv: true };
+      return { video: mediaBytes(content), mimetype: content.mimetype, ptv: true };
     case 'list':
       // Baileys has no list content of its own: Evolution sends the proto as our own message forwarded.
       return {

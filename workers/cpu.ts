@@ -1,7 +1,7 @@
 // Piscina task module: CPU-bound and bulky work kept off every event loop that
 // serves requests or drives a WhatsApp socket. One exported function per task.
-import { basename } from 'node:path';
 import QRCode from 'qrcode';
+import { fileNameOfUrl, isHttpUrl } from '../lib/media/linked-media.js';
 import { sniffMimetype } from '../lib/media/sniff.js';
 
 export async function qrDataUrl(text: string): Promise<string> {
@@ -56,13 +56,13 @@ function decodeBase64(text: string): Uint8Array {
 /** Fetches or decodes media, and fills in its type and name when the client did not. */
 export async function prepareMedia(source: MediaSource): Promise<PreparedMedia> {
   try {
-    const isUrl = /^https?:\/\//i.test(source.media);
+    const isUrl = isHttpUrl(source.media);
     const data = isUrl ? await download(source.media, source.maxBytes, source.timeoutMs) : decodeBase64(source.media);
     if (data.length > source.maxBytes) throw new MediaError(`media is larger than ${source.maxBytes} bytes`);
     const sniffed = sniffMimetype(data);
     const declaredType = source.media.startsWith('data:') ? source.media.slice(5, source.media.indexOf(';')) : undefined;
     const mimetype = source.mimetype || declaredType || sniffed.mimetype;
-    const urlName = isUrl ? basename(new URL(source.media).pathname) : '';
+    const urlName = isUrl ? fileNameOfUrl(source.media) : '';
     const fileName = source.fileName || urlName || `file.${sniffed.extension}`;
     return { ok: true, data, mimetype, fileName };
   } catch (error) {

@@ -14,7 +14,7 @@ import { offerCall } from './call-offer.js';
 import type { Presence } from '../lib/messages/presence.js';
 import { CommandError } from './command-error.js';
 import { mentionList } from '../lib/messages/mentions.js';
-import { baileysContent, interactiveButtons, quotedMessage, type ContentExtras } from './content.js';
+import { baileysContent, interactiveButtons, mediaBytes, quotedMessage, type ContentExtras } from './content.js';
 import { needsNumberCheck, toJid } from './jid.js';
 import { linkPreviewFor } from './link-preview.js';
 import { messageRecord } from './message-record.js';
@@ -126,7 +126,7 @@ export class Outbound {
   /** sendMessage would unwrap the view-once interactive message: it is built and relayed as is, as Evolution does. */
   private async relayButtons(socket: WASocket, jid: string, content: Extract<SendContent, { type: 'buttons' }>, options: SendOptions): Promise<WAMessage> {
     const header = content.thumbnail
-      ? (await prepareWAMessageMedia({ image: Buffer.from(content.thumbnail.data), mimetype: content.thumbnail.mimetype }, { upload: socket.waUploadToServer })).imageMessage
+      ? (await prepareWAMessageMedia({ image: mediaBytes(content.thumbnail), mimetype: content.thumbnail.mimetype }, { upload: socket.waUploadToServer })).imageMessage
       : undefined;
     const message = generateWAMessageFromContent(jid, interactiveButtons(content, header), {
       userJid: socket.user?.id ?? '',
@@ -139,8 +139,9 @@ export class Outbound {
 
   /** The event carries the bytes the worker was given, so nothing is downloaded back. */
   private withBytes(record: MessageRecord, content: SendContent): MessageRecord {
-    if (!('data' in content) || !this.context.wantsBase64()) return record;
-    return { ...record, message: { ...record.message, base64: Buffer.from(content.data).toString('base64') } };
+    const data = 'data' in content ? content.data : undefined;
+    if (!data || !this.context.wantsBase64()) return record;
+    return { ...record, message: { ...record.message, base64: Buffer.from(data).toString('base64') } };
   }
 
   async checkNumbers(numbers: string[]): Promise<NumberCheck[]> {

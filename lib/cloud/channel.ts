@@ -14,7 +14,7 @@ import type { InstanceRef } from '../supervisor/supervisor.js';
 import { markClosed } from './account.js';
 import type { CloudClients } from './clients.js';
 import type { GraphClient, GraphResult } from './graph-client.js';
-import { cloudContent, isMediaContent, messageBody, notAvailable, templateBody, waIdOf, type MediaContent, type MediaRef } from './message-body.js';
+import { attachmentOf, cloudContent, messageBody, notAvailable, templateBody, waIdOf, type Attachment, type MediaRef } from './message-body.js';
 import { graphRefusal, isTokenRefused } from './refusal.js';
 import { sentRecord, sentTemplateRecord } from './sent-record.js';
 import type { TemplateRecord, TemplateSend, TemplateSpec } from './types.js';
@@ -81,7 +81,8 @@ export class CloudChannel {
     assertOpen(instance);
     const content = cloudContent(request.content);
     const to = waIdOf(request.number);
-    const media = isMediaContent(content) ? await this.mediaRef(instance, content) : undefined;
+    const attachment = attachmentOf(content);
+    const media = attachment ? await this.mediaRef(instance, attachment) : undefined;
     if (request.options.delay) await sleep(request.options.delay);
     const body = messageBody(to, content, request.options, media);
     const answer = await this.call(instance, 'send the message', (client) => client.post<SendAnswer>(`/${instance.number}/messages`, { json: body }));
@@ -99,15 +100,14 @@ export class CloudChannel {
   }
 
   /** A link goes to Meta as is; bytes are uploaded first and sent by their media id. */
-  private async mediaRef(instance: Instance, content: MediaContent): Promise<MediaRef> {
-    if (content.link) return { link: content.link };
+  private async mediaRef(instance: Instance, attachment: Attachment): Promise<MediaRef> {
+    if (attachment.link !== undefined) return { link: attachment.link };
     // Meta takes the bare MIME type ("audio/ogg", not "audio/ogg; codecs=opus").
-    const type = content.mimetype.split(';')[0].trim();
+    const type = attachment.mimetype.split(';')[0].trim();
     const form = new FormData();
     form.append('messaging_product', 'whatsapp');
     form.append('type', type);
-    const fileName = content.type === 'media' && content.fileName ? content.fileName : 'media';
-    form.append('file', new Blob([content.data], { type }), fileName);
+    form.append('file', new Blob([attachment.data], { type }), attachment.fileName || 'media');
     const uploaded = await this.call(instance, 'take the media', (client) => client.post<{ id: string }>(`/${instance.number}/media`, { form }));
     return { id: uploaded.id };
   }

@@ -2,7 +2,7 @@
 // Meta's Cloud API reference lays each message type out and Evolution maps its
 // send routes onto them. Pure: media arrive already uploaded or as a link.
 import { invalid } from '../errors.js';
-import type { ContactCard, SendContent, SendOptions } from '../messages/types.js';
+import type { ContactCard, MediaPayload, SendContent, SendOptions } from '../messages/types.js';
 import type { TemplateSend } from './types.js';
 
 type Json = Record<string, unknown>;
@@ -13,6 +13,9 @@ export type MediaRef = { id: string } | { link: string };
 /** The contents a Cloud number sends; the others are refused before anything is uploaded. */
 export type CloudContent = Exclude<SendContent, { type: 'poll' | 'ptv' }>;
 export type MediaContent = Extract<CloudContent, { type: 'media' | 'voice' | 'sticker' }>;
+
+/** Media a Cloud send carries, uploaded first unless it is a link: the message's own, or a buttons message's header image. */
+export type Attachment = MediaPayload & { mimetype: string; fileName?: string };
 
 export const notAvailable = (what: string) => invalid(`${what} is not available for WHATSAPP-BUSINESS instances`);
 
@@ -28,6 +31,11 @@ export function cloudContent(content: SendContent): CloudContent {
 
 export function isMediaContent(content: CloudContent): content is MediaContent {
   return content.type === 'media' || content.type === 'voice' || content.type === 'sticker';
+}
+
+export function attachmentOf(content: CloudContent): Attachment | undefined {
+  if (isMediaContent(content)) return content;
+  return content.type === 'buttons' ? content.thumbnail : undefined;
 }
 
 /** The recipient's WhatsApp id: digits of a number or user jid. Groups have no Cloud API. */
@@ -71,7 +79,7 @@ function mediaType(content: MediaContent): string {
   return content.type === 'voice' ? 'audio' : 'sticker';
 }
 
-/** The messages body of `content` to `to`; media ones need `media`. */
+/** The messages body of `content` to `to`; media ones need `media`, the attachment's reference, as a buttons header does. */
 export function messageBody(to: string, content: CloudContent, options: SendOptions, media?: MediaRef): Json {
   switch (content.type) {
     case 'text':
@@ -120,6 +128,7 @@ export function messageBody(to: string, content: CloudContent, options: SendOpti
         ...envelope(to, 'interactive', options),
         interactive: {
           type: 'button',
+          ...(media ? { header: { type: 'image', image: { ...media } } } : {}),
           body: { text: [content.title, content.description].filter(Boolean).join('\n\n') || 'Select' },
           ...(content.footer ? { footer: { text: content.footer } } : {}),
           action: {

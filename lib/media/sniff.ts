@@ -1,4 +1,5 @@
 // The type of a file from its first bytes, for media sent without a mimetype.
+import { UNKNOWN_TYPE } from './file-types.js';
 
 interface Signature {
   mimetype: string;
@@ -24,5 +25,5 @@ const SIGNATURES: Signature[] = [
 
 export function sniffMimetype(bytes: Uint8Array): { mimetype: string; extension: string } {
   const found = SIGNATURES.find((signature) => bytes.length >= 12 && signature.matches(bytes));
-  return found ? { mimetype: found.mimetype, extension: found.extension } : { mimetype: 'application/octet-stream', extension: 'bin' };
+  return found ? { mimetype: found.mimetype, extension: found.extension } : { mimetype: UNKNOWN_TYPE, extension: 'bin' };
 }

@@ -1,25 +1,5 @@
+import { extensionOf } from '../media/file-types.js';
 import type { MessageRecord } from './types.js';
-
-/** Extensions of the media types WhatsApp carries; others fall back to the subtype. */
-const EXTENSIONS: Record<string, string> = {
-  'image/jpeg': 'jpeg',
-  'image/png': 'png',
-  'image/webp': 'webp',
-  'image/gif': 'gif',
-  'video/mp4': 'mp4',
-  'video/3gpp': '3gp',
-  'audio/ogg': 'oga',
-  'audio/mpeg': 'mp3',
-  'audio/mp4': 'm4a',
-  'audio/aac': 'aac',
-  'application/pdf': 'pdf',
-  'text/plain': 'txt',
-};
-
-function extensionOf(mimetype: string | undefined): string {
-  const type = mimetype?.split(';')[0]?.trim().toLowerCase() ?? '';
-  return EXTENSIONS[type] ?? (/^[a-z]+\/([a-z0-9]{1,10})$/.exec(type)?.[1] || 'bin');
-}
 
 /** The content fields that hold media, in the order Evolution looks for them. */
 const MEDIA_FIELDS = ['imageMessage', 'documentMessage', 'audioMessage', 'videoMessage', 'stickerMessage', 'ptvMessage'] as const;

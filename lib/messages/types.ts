@@ -1,6 +1,6 @@
 // Messaging shapes shared by the HTTP routes (main thread) and the instance
 // worker that talks to WhatsApp. They cross the thread boundary, so they are
-// plain data: no class instances, media as bytes.
+// plain data: no class instances, media as bytes (or a link, see MediaPayload).
 
 export interface MessageKey {
   remoteJid: string;
@@ -69,15 +69,17 @@ export interface ButtonSpec {
 }
 
 /**
- * What to send; media arrives already downloaded or decoded (see lib/cpu).
- * `link`: the http(s) URL the bytes came from, which a Cloud API send hands
- * to Meta instead of uploading them.
+ * Media to send: its bytes, downloaded or decoded (see lib/cpu), or, for a
+ * WHATSAPP-BUSINESS instance, an http(s) URL alone, which Meta fetches itself.
  */
+export type MediaPayload = { data: Uint8Array; link?: undefined } | { link: string; data?: undefined };
+
+/** What to send; media carries its MediaPayload. */
 export type SendContent =
   | { type: 'text'; text: string }
-  | { type: 'media'; mediatype: MediaKind; data: Uint8Array; mimetype: string; fileName?: string; caption?: string; link?: string }
-  | { type: 'voice'; data: Uint8Array; mimetype: string; link?: string }
-  | { type: 'sticker'; data: Uint8Array; mimetype: string; link?: string }
+  | ({ type: 'media'; mediatype: MediaKind; mimetype: string; fileName?: string; caption?: string } & MediaPayload)
+  | ({ type: 'voice'; mimetype: string } & MediaPayload)
+  | ({ type: 'sticker'; mimetype: string } & MediaPayload)
   | { type: 'location'; latitude: number; longitude: number; name?: string; address?: string }
   | { type: 'contact'; contacts: ContactCard[] }
   | { type: 'reaction'; key: MessageKey; reaction: string }
@@ -89,11 +91,11 @@ export type SendContent =
       description?: string;
       footer?: string;
       /** The header image, from `thumbnailUrl`. */
-      thumbnail?: { data: Uint8Array; mimetype: string };
+      thumbnail?: { mimetype: string } & MediaPayload;
       buttons: ButtonSpec[];
     }
   /** A round video note. */
-  | { type: 'ptv'; data: Uint8Array; mimetype: string };
+  | ({ type: 'ptv'; mimetype: string } & MediaPayload);
 
 export interface SendRequest {
   /** Digits of a phone number, a user jid or a group jid. */

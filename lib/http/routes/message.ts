@@ -40,6 +40,7 @@ import { respondJson } from '../presenters.js';
 import { multipartUpload } from '../multipart-upload.js';
 import { readingOwnWrites } from '../../store/message-lookup.js';
 import { resolveQuoted } from '../quoted-message.js';
+import { mayBeImage, mediaReader, type ReadMedia } from '../send-media.js';
 import type { RouteDeps } from '../route-deps.js';
 import { validate, type ObjectSchema } from '../validate.js';
 
@@ -51,11 +52,6 @@ function optionsOf(body: SendOptionsBody): SendOptions {
     mentionsEveryOne: body.mentionsEveryOne ?? body.everyOne,
     linkPreview: body.linkPreview,
   };
-}
-
-/** The source as a link when it is one (a Cloud API send lets Meta fetch it). */
-function linkOf(source: string): { link?: string } {
-  return /^https?:\/\//i.test(source) ? { link: source } : {};
 }
 
 /** Longest text a status post carries, as a text message. */
@@ -82,18 +78,6 @@ export function messageRoutes(deps: RouteDeps): Router {
   // A quote of a message sent or received a moment ago finds it even before the store committed it.
   const findMessage = readingOwnWrites(deps.repos.messages, deps.store);
 
-  async function media(source: string, hints: { mimetype?: string; fileName?: string } = {}) {
-    const prepared = await deps.prepareMedia({
-      media: source,
-      mimetype: hints.mimetype,
-      fileName: hints.fileName,
-      maxBytes: deps.config.media.maxBytes,
-      timeoutMs: deps.config.media.downloadTimeoutMs,
-    });
-    if (!prepared.ok) throw badRequest(`media could not be read: ${prepared.error}`);
-    return { ...prepared, ...linkOf(source) };
-  }
-
   /**
    * A send route; `mediaField` names the field a multipart `file` part fills.
    * B is the type of `schema` (FromSchema): named by each caller, because the
@@ -102,7 +86,7 @@ export function messageRoutes(deps: RouteDeps): Router {
   function route<B extends SendOptionsBody>(
     path: string,
     schema: ObjectSchema,
-    build: (body: B) => Promise<{ number: string; content: SendContent; options: SendOptions }>,
+    build: (body: B, media: ReadMedia) => Promise<{ number: string; content: SendContent; options: SendOptions }>,
     mediaField?: string,
   ) {
     router.post(
@@ -114,7 +98,7 @@ export function messageRoutes(deps: RouteDeps): Router {
         const body = request.body as B;
         // Before build: an unknown quoted id is refused before any media is fetched.
         const quoted = body.number ? await resolveQuoted(findMessage, instance.id, normalizeJid(body.number), body.quoted) : undefined;
-        const send: SendRequest = await build(body);
+        const send: SendRequest = await build(body, mediaReader(deps, instance));
         if (quoted) send.options.quoted = quoted;
         // A send may wait for its typing delay before the upload and the send itself.
         const timeout = deps.config.workers.requestTimeoutMs + (send.options.delay ?? 0);
@@ -137,22 +121,22 @@ export function messageRoutes(deps: RouteDeps): Router {
       }
       const recipients = await statusAudience(deps.repos, instance.id, body);
       if (recipients.length === 0) throw badRequest('No contact with a name to post the status to');
-      const content = await statusContent(body);
+      const content = await statusContent(body, mediaReader(deps, instance));
       const request = { content, recipients, backgroundColor: body.backgroundColor, font: body.font };
       respondJson(ctx, await deps.supervisor.command(instance, { kind: 'send-status', request }), 201);
     }),
   );
 
-  async function statusContent(body: SendStatusBody): Promise<StatusContent> {
+  async function statusContent(body: SendStatusBody, media: ReadMedia): Promise<StatusContent> {
     if (body.type === 'text') return { type: 'text', text: body.content };
     const prepared = await media(body.content);
     if (body.type === 'audio') {
       // Status voice notes play as Opus in Ogg, as sendWhatsAppAudio sends them.
       const mimetype = prepared.mimetype === 'audio/ogg' ? 'audio/ogg; codecs=opus' : prepared.mimetype;
-      return { type: 'voice', data: prepared.data, mimetype };
+      return { type: 'voice', ...prepared.payload, mimetype };
     }
     if (!prepared.mimetype.startsWith(`${body.type}/`)) throw badRequest(`content must be ${body.type === 'image' ? 'an image' : 'a video'}`);
-    return { type: 'media', mediatype: body.type, data: prepared.data, mimetype: prepared.mimetype, caption: body.caption };
+    return { type: 'media', mediatype: body.type, ...prepared.payload, mimetype: prepared.mimetype, caption: body.caption };
   }
 
   router.post(
@@ -180,33 +164,32 @@ export function messageRoutes(deps: RouteDeps): Router {
     options: optionsOf(body),
   }));
 
-  route<SendMediaBody>('sendMedia', sendMediaBody, async (body) => {
+  route<SendMediaBody>('sendMedia', sendMediaBody, async (body, media) => {
     const prepared = await media(body.media, { mimetype: body.mimetype, fileName: body.fileName });
     return {
       number: body.number,
       content: {
         type: 'media',
         mediatype: body.mediatype,
-        data: prepared.data,
+        ...prepared.payload,
         mimetype: prepared.mimetype,
         fileName: prepared.fileName,
         caption: body.caption,
-        link: prepared.link,
       },
       options: optionsOf(body),
     };
   }, 'media');
 
-  route<SendAudioBody>('sendWhatsAppAudio', sendAudioBody, async (body) => {
+  route<SendAudioBody>('sendWhatsAppAudio', sendAudioBody, async (body, media) => {
     const prepared = await media(body.audio);
     // Voice notes play as Opus in Ogg; other audio keeps its own type.
     const mimetype = prepared.mimetype === 'audio/ogg' ? 'audio/ogg; codecs=opus' : prepared.mimetype;
-    return { number: body.number, content: { type: 'voice', data: prepared.data, mimetype, link: prepared.link }, options: optionsOf(body) };
+    return { number: body.number, content: { type: 'voice', ...prepared.payload, mimetype }, options: optionsOf(body) };
   }, 'audio');
 
-  route<SendStickerBody>('sendSticker', sendStickerBody, async (body) => {
+  route<SendStickerBody>('sendSticker', sendStickerBody, async (body, media) => {
     const prepared = await media(body.sticker, { mimetype: 'image/webp' });
-    return { number: body.number, content: { type: 'sticker', data: prepared.data, mimetype: prepared.mimetype, link: prepared.link }, options: optionsOf(body) };
+    return { number: body.number, content: { type: 'sticker', ...prepared.payload, mimetype: prepared.mimetype }, options: optionsOf(body) };
   }, 'sticker');
 
   route<SendLocationBody>('sendLocation', sendLocationBody, async (body) => ({
@@ -245,12 +228,12 @@ export function messageRoutes(deps: RouteDeps): Router {
     options: optionsOf(body),
   }));
 
-  route<SendButtonsBody>('sendButtons', sendButtonsBody, async (body) => {
+  route<SendButtonsBody>('sendButtons', sendButtonsBody, async (body, media) => {
     const buttons = body.buttons.map((button) => ({ ...button }));
     const problem = buttonsProblem(buttons);
     if (problem) throw badRequest(problem);
     const thumbnail = body.thumbnailUrl ? await media(body.thumbnailUrl) : undefined;
-    if (thumbnail && !thumbnail.mimetype.startsWith('image/')) throw badRequest('thumbnailUrl must be an image');
+    if (thumbnail && !mayBeImage(thumbnail)) throw badRequest('thumbnailUrl must be an image');
     return {
       number: body.number,
       content: {
@@ -258,17 +241,17 @@ export function messageRoutes(deps: RouteDeps): Router {
         title: body.title,
         description: body.description,
         footer: body.footer,
-        ...(thumbnail ? { thumbnail: { data: thumbnail.data, mimetype: thumbnail.mimetype } } : {}),
+        ...(thumbnail ? { thumbnail: { ...thumbnail.payload, mimetype: thumbnail.mimetype } } : {}),
         buttons,
       },
       options: optionsOf(body),
     };
   });
 
-  route<SendPtvBody>('sendPtv', sendPtvBody, async (body) => {
+  route<SendPtvBody>('sendPtv', sendPtvBody, async (body, media) => {
     // A video note plays as MP4, whatever the source calls itself.
     const prepared = await media(body.video, { mimetype: 'video/mp4' });
-    return { number: body.number, content: { type: 'ptv', data: prepared.data, mimetype: 'video/mp4' }, options: optionsOf(body) };
+    return { number: body.number, content: { type: 'ptv', ...prepared.payload, mimetype: 'video/mp4' }, options: optionsOf(body) };
   }, 'video');
 
   return router;

@@ -42,11 +42,19 @@ export function waIdOf(to: string): string | null {
   return /^\d{5,15}$/.test(digits) ? digits : null;
 }
 
+/** The media object a send refers to by id, with its parameter path: the message's own, or an interactive header's. */
+function mediaObjectOf(kind: MessageKind, body: Json): [path: string, object: unknown] {
+  if (kind !== 'interactive') return [kind, body[kind]];
+  const header = (body.interactive as Json).header;
+  if (!isObject(header) || typeof header.type !== 'string') return [kind, undefined];
+  return [`interactive['header']['${header.type}']`, header[header.type]];
+}
+
 function mediaIdError(state: GraphState, kind: MessageKind, body: Json): GraphReply | null {
-  const object = body[kind];
+  const [path, object] = mediaObjectOf(kind, body);
   if (!isObject(object) || typeof object.id !== 'string') return null;
   if (state.media.has(object.id)) return null;
-  return invalidValue(`Param ${kind}['id'] is not a valid media id: no media ${object.id} was uploaded.`);
+  return invalidValue(`Param ${path}['id'] is not a valid media id: no media ${object.id} was uploaded.`);
 }
 
 /** Template components carry their types in either case: Meta reads them case-insensitively. */
