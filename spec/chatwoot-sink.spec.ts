@@ -166,4 +166,16 @@ describe('WhatsApp messages mirrored into Chatwoot', function () {
     await eventually(() => peer.messages(peer.conversations(accountId)[0].id).length === 2, 20_000, 'the second message');
     expect(peer.contacts(accountId).map((c) => [c.id, c.avatarUrl])).to.deep.equal([[contact.id, second?.url]]);
   });
+
+  it('heads a group message with its author’s phone number, also in a group that names members by LID', async () => {
+    const owner = '15550007100';
+    const member = '15550007101';
+    const accountId = await pairedWithChatwoot('cw-lid-group', owner);
+    wa.addContact(member, 'Lena Member');
+    const group = wa.createGroup(member, 'LID room', [owner], { addressing: 'lid' });
+    await wa.sendGroupTextToClient(member, group, 'hello room');
+    await eventually(() => peer.conversations(accountId).length === 1 && peer.messages(peer.conversations(accountId)[0].id).length === 1, 20_000, 'the group message');
+    const [message] = peer.messages(peer.conversations(accountId)[0].id);
+    expect(message.content).to.equal(`**+${member} - Lena Member:**\n\nhello room`);
+  });
 });

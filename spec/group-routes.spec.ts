@@ -1,6 +1,8 @@
 // The /group routes and group messages through the gateway, against the
 // emulator's groups: what a user sees is the HTTP answer, the group as the
 // emulated phones hold it, the message on their phones and the webhook events.
+// Groups addressed by LID name their members by LID: what the user sees
+// carries the phone number beside it, as Evolution API passes it on.
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
 import QRCode from 'qrcode';
@@ -22,6 +24,17 @@ const DAVE = '15550201005';
 const NOT_ON_WHATSAPP = '15550201099';
 const jid = (pn: string) => `${pn}@s.whatsapp.net`;
 
+interface Participant {
+  id: string;
+  admin: string | null;
+  phoneNumber?: string;
+}
+
+interface Upserted {
+  key: { id: string; remoteJid: string; fromMe: boolean; participant?: string; participantAlt?: string };
+  message: Record<string, unknown>;
+}
+
 describe(`group routes through the emulator (${testDatabase})`, function () {
   this.timeout(90_000);
   let wa: WaEmulator;
@@ -32,6 +45,21 @@ describe(`group routes through the emulator (${testDatabase})`, function () {
   const eventsOf = (event: string) =>
     receiver.accepted.filter((r) => r.body.instance === NAME && r.body.event === event).map((r) => r.body.data as unknown);
   const path = (route: string, groupJid?: string) => `/group/${route}/${NAME}${groupJid ? `?groupJid=${encodeURIComponent(groupJid)}` : ''}`;
+  const upsertOf = (id: string) => (eventsOf('messages.upsert') as Upserted[]).find((d) => d.key.id === id);
+  const lid = (pn: string) => wa.account(pn).lidJid;
+
+  /** With groupsIgnore, a member's message in the group raises no messages.upsert; a chat message after it does. */
+  async function ignoredWithGroupsIgnore(member: string, groupJid: string): Promise<void> {
+    expect((await api.post(`/settings/set/${NAME}`, { groupsIgnore: true })).status).to.equal(201);
+    try {
+      const ignored = await wa.sendGroupTextToClient(member, groupJid, 'not for the webhook');
+      const marker = await wa.sendTextToClient(member, OWNER, 'marker after the ignored one');
+      await eventually(() => upsertOf(marker.id) !== undefined, 10_000, 'the marker');
+      expect(upsertOf(ignored.id)).to.equal(undefined);
+    } finally {
+      expect((await api.post(`/settings/set/${NAME}`, { groupsIgnore: false })).status).to.equal(201);
+    }
+  }
 
   /** A group the instance's account created with ALICE and BOB. */
   async function ownGroup(subject: string, members = [ALICE, BOB]): Promise<string> {
@@ -150,20 +178,12 @@ describe(`group routes through the emulator (${testDatabase})`, function () {
       await wa.nextMessage(ALICE, 10_000, groupJid);
     });
 
-    it('a member’s message reaches the webhook with key.participant; with groupsIgnore it does not', async () => {
+    it('a member’s message reaches the webhook with key.participant (and its LID as participantAlt); with groupsIgnore it does not', async () => {
       const sent = await wa.sendGroupTextToClient(ALICE, groupJid, 'from alice');
-      const upsertOf = (id: string) =>
-        eventsOf('messages.upsert').find((d) => (d as { key: { id: string } }).key.id === id) as { key: Record<string, unknown>; message: Record<string, unknown> } | undefined;
       await eventually(() => upsertOf(sent.id) !== undefined, 10_000, 'the group message at the webhook');
-      expect(upsertOf(sent.id)!.key).to.deep.include({ remoteJid: groupJid, fromMe: false, participant: jid(ALICE) });
+      expect(upsertOf(sent.id)!.key).to.deep.include({ remoteJid: groupJid, fromMe: false, participant: jid(ALICE), participantAlt: lid(ALICE) });
       expect(upsertOf(sent.id)!.message.conversation).to.equal('from alice');
-
-      expect((await api.post(`/settings/set/${NAME}`, { groupsIgnore: true })).status).to.equal(201);
-      const ignored = await wa.sendGroupTextToClient(ALICE, groupJid, 'not for the webhook');
-      const marker = await wa.sendTextToClient(ALICE, OWNER, 'marker after the ignored one');
-      await eventually(() => upsertOf(marker.id) !== undefined, 10_000, 'the marker');
-      expect(upsertOf(ignored.id)).to.equal(undefined);
-      expect((await api.post(`/settings/set/${NAME}`, { groupsIgnore: false })).status).to.equal(201);
+      await ignoredWithGroupsIgnore(ALICE, groupJid);
     });
   });
 
@@ -410,6 +430,98 @@ describe(`group routes through the emulator (${testDatabase})`, function () {
       const again = (withParticipants.body as { subject: string; participants: { id: string }[] }[]).find((g) => g.subject === 'Found');
       expect(again?.participants.map((p) => p.id)).to.deep.equal([jid(OWNER), jid(ALICE), jid(BOB)]);
       expect((await api.get(`/group/fetchAllGroups/${NAME}`)).status).to.equal(400);
+    });
+  });
+
+  describe('addressed by LID', () => {
+    let groupJid: string;
+    /** Each member as [id, phoneNumber, admin]. */
+    const named = (participants: Participant[]) => participants.map((p) => [p.id, p.phoneNumber, p.admin]);
+
+    before(async () => {
+      groupJid = wa.createGroup(ALICE, 'By LID', [OWNER, BOB], { addressing: 'lid' });
+      await eventually(() => eventsOf('groups.upsert').some((d) => (d as { id: string }[])[0]?.id === groupJid), 10_000, 'groups.upsert of the LID group');
+    });
+
+    it('lists the members by LID with their phone numbers: participants, findGroupInfos, fetchAllGroups', async () => {
+      const expected = [
+        [lid(ALICE), jid(ALICE), 'superadmin'],
+        [lid(OWNER), jid(OWNER), null],
+        [lid(BOB), jid(BOB), null],
+      ];
+      const participants = await api.get(path('participants', groupJid));
+      expect(participants.status, JSON.stringify(participants.body)).to.equal(200);
+      expect(named(participants.body.participants)).to.deep.equal(expected);
+      const info = await api.get(path('findGroupInfos', groupJid));
+      expect(info.status, JSON.stringify(info.body)).to.equal(200);
+      expect(info.body).to.include({ id: groupJid, subject: 'By LID', owner: lid(ALICE), size: 3 });
+      expect(named(info.body.participants)).to.deep.equal(expected);
+      const all = await api.get(`/group/fetchAllGroups/${NAME}?getParticipants=true`);
+      const listed = (all.body as { id: string; participants: Participant[] }[]).find((g) => g.id === groupJid);
+      expect(named(listed?.participants ?? [])).to.deep.equal(expected);
+    });
+
+    it('reports a member’s message with participant (the LID) and participantAlt (the phone number), and findMessages keeps both', async () => {
+      const sent = await wa.sendGroupTextToClient(BOB, groupJid, 'hello from bob');
+      await eventually(() => upsertOf(sent.id) !== undefined, 10_000, 'the group message at the webhook');
+      expect(upsertOf(sent.id)!.key).to.deep.include({ remoteJid: groupJid, fromMe: false, participant: lid(BOB), participantAlt: jid(BOB) });
+      expect(upsertOf(sent.id)!.message.conversation).to.equal('hello from bob');
+      let stored: Upserted | undefined;
+      await eventually(async () => {
+        const res = await api.post(`/chat/findMessages/${NAME}`, { where: { key: { id: sent.id } } });
+        stored = (res.body.messages.records as Upserted[])[0];
+        return stored !== undefined;
+      }, 10_000, 'the stored message');
+      expect(stored!.key).to.deep.include({ id: sent.id, remoteJid: groupJid, participant: lid(BOB), participantAlt: jid(BOB) });
+    });
+
+    it('reports a member added on the phone with its phone number in participantsData', async () => {
+      wa.changeGroupParticipants(ALICE, groupJid, 'add', [CAROL]);
+      const added = () =>
+        (eventsOf('group-participants.update') as { id: string; action: string; author: string; participants: Participant[]; participantsData: unknown[] }[]).find(
+          (d) => d.id === groupJid && d.action === 'add',
+        );
+      await eventually(() => added() !== undefined, 10_000, 'group-participants.update add');
+      expect(added()!.author).to.equal(lid(ALICE));
+      expect(added()!.participants.map((p) => [p.id, p.phoneNumber])).to.deep.equal([[lid(CAROL), jid(CAROL)]]);
+      // As Evolution gives it for a LID member: the phone number's jid.
+      expect(added()!.participantsData).to.deep.equal([{ jid: lid(CAROL), phoneNumber: jid(CAROL) }]);
+    });
+
+    it('sends a text every member’s phone decrypts, and mentionsEveryOne mentions each member as the group names it', async () => {
+      const res = await api.post(`/message/sendText/${NAME}`, { number: groupJid, text: 'hello lid group' });
+      expect(res.status, JSON.stringify(res.body)).to.equal(201);
+      expect(res.body.key).to.deep.include({ remoteJid: groupJid, fromMe: true });
+      const mention = await api.post(`/message/sendText/${NAME}`, { number: groupJid, text: 'all hands', mentionsEveryOne: true });
+      expect(mention.status, JSON.stringify(mention.body)).to.equal(201);
+      for (const member of [ALICE, BOB, CAROL]) {
+        const text = await wa.nextMessage(member, 10_000, groupJid);
+        expect([text.id, text.message.extendedTextMessage?.text ?? text.message.conversation]).to.deep.equal([res.body.key.id, 'hello lid group']);
+        const all = await wa.nextMessage(member, 10_000, groupJid);
+        expect(all.id).to.equal(mention.body.key.id);
+        expect(all.message.extendedTextMessage?.contextInfo?.mentionedJid).to.have.members([lid(ALICE), lid(OWNER), lid(BOB), lid(CAROL)]);
+      }
+    });
+
+    it('with groupsIgnore its messages raise no messages.upsert', async () => {
+      await ignoredWithGroupsIgnore(BOB, groupJid);
+    });
+
+    it('create answers a group WhatsApp addresses by LID with each member’s phone number', async () => {
+      wa.groupAddressing = 'lid';
+      try {
+        const res = await api.post(path('create'), { subject: 'New kind', participants: [ALICE, DAVE] });
+        expect(res.status, JSON.stringify(res.body)).to.equal(201);
+        expect(res.body.addressingMode).to.equal('lid');
+        expect(named(res.body.participants)).to.deep.equal([
+          [lid(OWNER), jid(OWNER), 'superadmin'],
+          [lid(ALICE), jid(ALICE), null],
+          [lid(DAVE), jid(DAVE), null],
+        ]);
+        expect(wa.group(res.body.id).addressingMode).to.equal('lid');
+      } finally {
+        wa.groupAddressing = 'pn';
+      }
     });
   });
 });

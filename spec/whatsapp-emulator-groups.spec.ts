@@ -257,4 +257,73 @@ describe('WhatsApp emulator groups with the real Baileys client', function () {
     wa.changeGroupParticipants(ALICE, locked, 'demote', [OWNER]);
     expect(await refusal(client.socket.updateProfilePicture(locked, await QRCode.toBuffer('not mine')))).to.equal(403);
   });
+
+  describe('addressed by LID', () => {
+    const lid = (pn: string) => wa.account(pn).lidJid;
+
+    it('describes a LID group with each member’s LID and phone number', async () => {
+      const group = wa.createGroup(ALICE, 'By LID', [OWNER, BOB], { addressing: 'lid' });
+      await eventually(() => client.upserts.some((g) => g.id === group), 5_000, 'groups.upsert of a LID group');
+      const upserted = client.upserts.find((g) => g.id === group)!;
+      expect([upserted.addressingMode, upserted.owner, upserted.ownerPn]).to.deep.equal(['lid', lid(ALICE), jid(ALICE)]);
+      const metadata = await client.socket.groupMetadata(group);
+      expect([metadata.addressingMode, metadata.owner, metadata.ownerPn, metadata.subjectOwnerPn]).to.deep.equal(['lid', lid(ALICE), jid(ALICE), jid(ALICE)]);
+      expect(metadata.participants.map((p) => [p.id, p.phoneNumber, p.admin])).to.deep.equal([
+        [lid(ALICE), jid(ALICE), 'superadmin'],
+        [lid(OWNER), jid(OWNER), null],
+        [lid(BOB), jid(BOB), null],
+      ]);
+      const listed = (await client.socket.groupFetchAllParticipating())[group];
+      expect(listed?.participants.map((p) => p.phoneNumber)).to.deep.equal([jid(ALICE), jid(OWNER), jid(BOB)]);
+    });
+
+    it('delivers a member’s message with the LID as participant and the phone number as participantAlt', async () => {
+      const group = wa.createGroup(ALICE, 'LID talk', [OWNER, BOB], { addressing: 'lid' });
+      const sent = await wa.sendGroupTextToClient(BOB, group, 'hi by lid');
+      await eventually(() => client.messages.some((m) => m.key.id === sent.id), 5_000, 'the LID group message');
+      const received = client.messages.find((m) => m.key.id === sent.id)!;
+      expect(received.key).to.deep.include({ remoteJid: group, participant: lid(BOB), participantAlt: jid(BOB), addressingMode: 'lid' });
+      expect(received.message?.conversation).to.equal('hi by lid');
+    });
+
+    it('sends to a LID group: the sender key goes to the members’ LID devices and every member’s phone decrypts it', async () => {
+      const group = wa.createGroup(BOB, 'LID replies', [OWNER, ALICE, CAROL], { addressing: 'lid' });
+      const sent = await client.socket.sendMessage(group, { text: 'to everyone by lid' });
+      for (const member of [BOB, ALICE, CAROL]) {
+        const received = await wa.nextMessage(member, 5_000, group);
+        expect(received.id).to.equal(sent?.key.id);
+        expect(received.message.extendedTextMessage?.text ?? received.message.conversation).to.equal('to everyone by lid');
+      }
+      const stanza = wa.stanzas.find((s) => s.dir === 'in' && s.node.tag === 'message' && s.node.attrs.id === sent?.key.id)!;
+      expect(stanza.node.attrs.addressing_mode).to.equal('lid');
+      const to = (Array.isArray(stanza.node.content) ? stanza.node.content : [])
+        .filter((n) => n.tag === 'participants')
+        .flatMap((n) => (Array.isArray(n.content) ? n.content : []))
+        .map((n) => n.attrs.jid);
+      expect(to).to.include.members([lid(BOB), lid(ALICE), lid(CAROL)]);
+      expect(to.every((jidTo) => jidTo.endsWith('@lid'))).to.equal(true);
+    });
+
+    it('creates a LID group when WhatsApp makes them so, and names changed members by LID with their phone number', async () => {
+      wa.groupAddressing = 'lid';
+      try {
+        const created = await client.socket.groupCreate('New kind', [jid(ALICE)]);
+        expect(created.addressingMode).to.equal('lid');
+        expect(created.participants.map((p) => [p.id, p.phoneNumber])).to.deep.equal([
+          [lid(OWNER), jid(OWNER)],
+          [lid(ALICE), jid(ALICE)],
+        ]);
+        const added = await client.socket.groupParticipantsUpdate(created.id, [jid(CAROL)], 'add');
+        expect(added.map((r) => [r.jid, r.status, r.content.attrs.phone_number])).to.deep.equal([[lid(CAROL), '200', jid(CAROL)]]);
+        await eventually(() => client.participantUpdates.some((u) => u.id === created.id && u.action === 'add'), 5_000, 'the add');
+        const update = client.participantUpdates.find((u) => u.id === created.id && u.action === 'add')!;
+        expect(update.author).to.equal(lid(OWNER));
+        expect(update.participants.map((p) => [p.id, p.phoneNumber])).to.deep.equal([[lid(CAROL), jid(CAROL)]]);
+        const sent = await client.socket.sendMessage(created.id, { text: 'welcome carol' });
+        for (const member of [ALICE, CAROL]) expect((await wa.nextMessage(member, 5_000, created.id)).id).to.equal(sent?.key.id);
+      } finally {
+        wa.groupAddressing = 'pn';
+      }
+    });
+  });
 });

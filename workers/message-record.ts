@@ -38,6 +38,7 @@ export function messageRecord(message: WAMessage, instanceId: string): MessageRe
       id: key.id ?? '',
       ...(key.participant ? { participant: key.participant } : {}),
       ...(key.remoteJidAlt ? { remoteJidAlt: key.remoteJidAlt } : {}),
+      ...(key.participantAlt ? { participantAlt: key.participantAlt } : {}),
     },
     pushName: message.pushName ?? null,
     // Baileys leaves the status of received messages unset: they reached this device.

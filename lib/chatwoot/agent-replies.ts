@@ -11,6 +11,7 @@ import type { ChatwootReply } from '../db/chatwoot-replies.js';
 import { DomainError } from '../errors.js';
 import type { ConnectionDeps } from '../instances/connection.js';
 import type { QuotedRef, SendContent } from '../messages/types.js';
+import { whatsappKey } from '../messages/message-key.js';
 import { ShuttingDownError } from '../supervisor/supervisor.js';
 import type { MediaSource, PreparedMedia } from '../../workers/cpu.js';
 import { agentAction } from './agent-message.js';
@@ -173,9 +174,8 @@ export class AgentReplies {
     const remoteJid = chat.includes('@') ? chat : `${chat}@s.whatsapp.net`;
     const [last] = (await this.deps.repos.messages.page(instance.id, { remoteJid, fromMe: false }, 1, 1)).records;
     if (!last) return;
-    const { remoteJidAlt: _alt, ...key } = last.key;
     try {
-      await this.deps.supervisor.command(instance, { kind: 'mark-read', keys: [key] });
+      await this.deps.supervisor.command(instance, { kind: 'mark-read', keys: [whatsappKey(last.key)] });
     } catch (error) {
       // The reply matters more than the receipt: it is still sent.
       this.deps.logger.warn({ instance: instance.name, err: error }, 'could not mark the chat read before an agent reply');
@@ -223,8 +223,7 @@ export class AgentReplies {
     for (const id of await this.deps.repos.chatwootLinks.whatsappIds(instanceId, chatwootMessageId)) {
       const stored = await this.deps.repos.messages.find(instanceId, { id });
       if (!stored) continue;
-      const { remoteJidAlt: _alt, ...key } = stored.key;
-      return { key, message: stored.message };
+      return { key: whatsappKey(stored.key), message: stored.message };
     }
     return undefined;
   }
@@ -239,8 +238,7 @@ export class AgentReplies {
       const stored = await this.deps.repos.messages.find(instance.id, { id });
       // Only our own messages can be deleted for everyone.
       if (!stored?.key.fromMe) continue;
-      const { remoteJidAlt: _alt, ...key } = stored.key;
-      await this.deps.supervisor.command(instance, { kind: 'delete-for-everyone', key });
+      await this.deps.supervisor.command(instance, { kind: 'delete-for-everyone', key: whatsappKey(stored.key) });
       this.deps.logger.info({ instance: instance.name, chatwootMessageId, whatsappId: id }, 'message deleted in chatwoot revoked on WhatsApp');
     }
   }

@@ -1,6 +1,7 @@
 // Which synced history goes into Chatwoot: the contacts and messages of
 // people (phone number JIDs), messages no older than the day limit, oldest
 // first so each conversation reads in the order it was written.
+import { byPhoneNumber } from '../messages/message-key.js';
 import type { MessageRecord } from '../messages/types.js';
 import type { ImportedContact } from '../sinks/delivery.js';
 
@@ -8,7 +9,7 @@ const DAY_SECONDS = 86_400;
 
 /** The JID a chat is mirrored under: the phone number one when the chat is addressed by LID. */
 export function chatJid(key: Pick<MessageRecord['key'], 'remoteJid' | 'remoteJidAlt'>): string {
-  return [key.remoteJid, key.remoteJidAlt].find((j) => j?.endsWith('@s.whatsapp.net')) ?? key.remoteJid;
+  return byPhoneNumber(key.remoteJid, key.remoteJidAlt);
 }
 
 const mirrored = (jid: string, ignoreJids: readonly string[]) => jid !== 'status@broadcast' && !ignoreJids.includes(jid);

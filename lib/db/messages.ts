@@ -25,7 +25,7 @@ export interface Page<T> {
 }
 
 function fromRow(r: Row): StoredMessage {
-  const extra = jsonOr<{ remoteJidAlt?: string; contextInfo?: Record<string, unknown> | null; source?: string }>(r.extra, {});
+  const extra = jsonOr<{ remoteJidAlt?: string; participantAlt?: string; contextInfo?: Record<string, unknown> | null; source?: string }>(r.extra, {});
   return {
     id: Number(r.id),
     key: {
@@ -34,6 +34,7 @@ function fromRow(r: Row): StoredMessage {
       fromMe: bool(r.from_me),
       ...(r.participant ? { participant: String(r.participant) } : {}),
       ...(extra.remoteJidAlt ? { remoteJidAlt: extra.remoteJidAlt } : {}),
+      ...(extra.participantAlt ? { participantAlt: extra.participantAlt } : {}),
     },
     pushName: r.push_name == null ? null : String(r.push_name),
     status: String(r.status ?? 'PENDING'),
@@ -64,7 +65,8 @@ export class MessageRepository {
       message: JSON.stringify(m.message),
       message_timestamp: m.messageTimestamp,
       status: m.status,
-      extra: JSON.stringify({ remoteJidAlt: m.key.remoteJidAlt, contextInfo: m.contextInfo ?? null, source: m.source }),
+      // The alternate addresses ride in `extra`: no column of their own to migrate.
+      extra: JSON.stringify({ remoteJidAlt: m.key.remoteJidAlt, participantAlt: m.key.participantAlt, contextInfo: m.contextInfo ?? null, source: m.source }),
       created_at: now,
     }));
     for (let start = 0; start < rows.length; start += 50) {

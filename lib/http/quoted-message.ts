@@ -1,4 +1,5 @@
 import { normalizeJid } from '../messages/jid.js';
+import { whatsappKey } from '../messages/message-key.js';
 import type { QuotedRef } from '../messages/types.js';
 import type { FindMessage } from '../store/message-lookup.js';
 import { badRequest } from './errors.js';
@@ -32,8 +33,7 @@ export async function resolveQuoted(
   }
   const stored = (await findMessage(instanceId, { id: key.id, remoteJid })) ?? (await findMessage(instanceId, { id: key.id }));
   if (stored) {
-    const { remoteJidAlt: _alt, ...storedKey } = stored.key;
-    return { key: storedKey, message: quoted.message ?? stored.message };
+    return { key: whatsappKey(stored.key), message: quoted.message ?? stored.message };
   }
   if (quoted.message) return { key: { id: key.id, remoteJid, fromMe: key.fromMe ?? false, ...participant }, message: quoted.message };
   throw badRequest(`quoted.key.id: no message with id ${key.id} is known to this instance`);

@@ -9,6 +9,18 @@ export interface MessageKey {
   participant?: string;
 }
 
+/**
+ * A message's key as it is reported and stored: WhatsApp's key, with the
+ * other address of the chat or of the group member who sent it, when
+ * WhatsApp told it (a LID beside a phone number, or the other way round).
+ */
+export interface RecordKey extends MessageKey {
+  /** The chat's other address: a LID chat's phone number, or a phone-number chat's LID. */
+  remoteJidAlt?: string;
+  /** The sender's other address in a group: its phone number in a LID group, its LID in a phone-number group. */
+  participantAlt?: string;
+}
+
 export interface QuotedRef {
   key: MessageKey;
   /** The quoted message's content, when the client sends it (Evolution clients do). */
@@ -133,7 +145,7 @@ export interface CallOfferResult {
  * key, content, type, timestamp, delivery status.
  */
 export interface MessageRecord {
-  key: MessageKey & { remoteJidAlt?: string };
+  key: RecordKey;
   pushName: string | null;
   status: string;
   message: Record<string, unknown>;

@@ -15,6 +15,10 @@ const messageKey = {
     fromMe: { type: 'boolean' },
     participant: { type: 'string', description: "In a group, the member who sent it." },
     remoteJidAlt: { type: 'string', description: "The chat's other address (phone number or LID), when WhatsApp told it." },
+    participantAlt: {
+      type: 'string',
+      description: "In a group, the sender's other address, when WhatsApp told it: the phone number (…@s.whatsapp.net) in a group addressed by LID, the LID in one addressed by phone number.",
+    },
   },
 } as const;
 

@@ -12,6 +12,7 @@ import { reactionOf, type Reaction } from '../chatwoot/reaction.js';
 import { phoneVariants } from '../chatwoot/phone-variants.js';
 import { chatJid } from '../chatwoot/history-import.js';
 import { sourceIdOf } from '../chatwoot/source-id.js';
+import { byPhoneNumber } from '../messages/message-key.js';
 import type { Logger } from '../logger.js';
 import { deliverBotNotice } from './chatwoot-bot.js';
 import type { ChatwootDelivery, DeliveryOf } from './delivery.js';
@@ -162,7 +163,8 @@ export class ChatwootSink implements Sink<'chatwoot'> {
   private async newMessage(delivery: MessageDelivery, text: string, source: string, reaction: Reaction | null): Promise<NewMessage> {
     const { message, instance } = delivery;
     const group = message.key.remoteJid.endsWith('@g.us');
-    const participant = message.key.participant;
+    // The author by phone number, also in a group that names its members by LID (as Evolution does).
+    const participant = message.key.participant ? byPhoneNumber(message.key.participant, message.key.participantAlt) : undefined;
     // Evolution posts a reaction's emoji alone, even in groups.
     const authored = group && !reaction && !message.key.fromMe && participant ? `${groupAuthorPrefix(userPart(participant), message.pushName)}${text ? `\n\n${text}` : ''}` : text;
     const quotedId = reaction ? reaction.targetId : typeof message.contextInfo?.stanzaId === 'string' ? message.contextInfo.stanzaId : null;

@@ -797,6 +797,7 @@ export class Connection {
     const sender = this.account as Account;
     const t = now();
     const { delivery, read } = this.state.receiptDelays();
+    const group = this.state.groups.get(attrs.to);
     for (const account of this.state.broadcastRecipients(attrs.to, sender, keyed)) {
       if (account === sender) continue;
       try {
@@ -807,7 +808,7 @@ export class Connection {
         continue;
       }
       const receipt = (type?: string) =>
-        this.send({ tag: 'receipt', attrs: { from: attrs.to, participant: account.pnJid, id: attrs.id, t, ...(type ? { type } : {}) } });
+        this.send({ tag: 'receipt', attrs: { from: attrs.to, participant: group?.jidOf(account) ?? account.pnJid, id: attrs.id, t, ...(type ? { type } : {}) } });
       if (delivery !== null) setTimeout(() => receipt(), delivery);
       if (read !== null) setTimeout(() => receipt('read'), read);
     }

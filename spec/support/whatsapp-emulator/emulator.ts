@@ -22,12 +22,12 @@ import { Account, S_WHATSAPP_NET, type ProfilePicture } from './account.js';
 import type { AppStateView } from './app-state.js';
 import { Connection, type CallOffer, type ChatState, type ReceivedMessage, type SentReceipt, type ServerState, type StanzaLogEntry } from './connection.js';
 import { generateKeyPair, sign, type KeyPair } from './crypto.js';
-import { GroupDirectory, type Group, type GroupRole } from './group.js';
+import { GroupDirectory, type AddressingMode, type Group, type GroupRole } from './group.js';
 import { historyChunks, type PhoneHistory } from './history.js';
 import type { Bundle } from './phone.js';
 import { CA_CERT_PATH, MediaHost, type MediaKind, type MediaReference } from './media-host.js';
 
-export type { CallOffer, ReceivedMessage, SentReceipt, StanzaLogEntry };
+export type { AddressingMode, CallOffer, ReceivedMessage, SentReceipt, StanzaLogEntry };
 export type { AppStateView, PhoneLabel } from './app-state.js';
 export type { HistoryContact, HistoryConversation, HistoryMessage, PhoneHistory } from './history.js';
 
@@ -41,11 +41,14 @@ export interface EmulatorOptions {
   log?: boolean;
   /** Push an initial history sync after a first login, as the phone does (default true). */
   historySync?: boolean;
+  /** How the groups clients create are addressed (default 'pn'; see `groupAddressing`). */
+  groupAddressing?: AddressingMode;
 }
 
 /** A group as the server holds it, for tests to read. */
 export interface GroupState {
   jid: string;
+  addressingMode: AddressingMode;
   subject: string;
   subjectOwner: string;
   description: string | null;
@@ -126,6 +129,7 @@ export class WaEmulator {
       notify: (audience, group, actor, child) => this.notifyGroup(audience, group, actor, child),
       servePicture: (jpeg) => (this.mediaHost ? this.mediaHost.serveFile(jpeg, 'image/jpeg') : `https://pps.whatsapp.net/g/${Date.now()}.jpg`),
     });
+    this.groups.newGroupAddressing = options.groupAddressing ?? 'pn';
     wss.on('connection', (ws) => {
       const connection = new Connection(this.state(), ws);
       this.connectionSet.add(connection);
@@ -160,6 +164,15 @@ export class WaEmulator {
   /** Paths of the media blobs clients downloaded, in order. */
   get mediaDownloads(): readonly string[] {
     return this.mediaHost?.downloads ?? [];
+  }
+
+  /** How the groups clients create from now on are addressed: by phone number or by LID. */
+  get groupAddressing(): AddressingMode {
+    return this.groups.newGroupAddressing;
+  }
+
+  set groupAddressing(mode: AddressingMode) {
+    this.groups.newGroupAddressing = mode;
   }
 
   /** The test CA of the HTTPS media host (for NODE_EXTRA_CA_CERTS). */
@@ -328,10 +341,12 @@ export class WaEmulator {
   /**
    * `ownerPn`'s phone creates a group with these members (phone numbers; the
    * client's account among them or not). Members' devices are notified.
+   * `addressing`: 'lid' makes it a LID group; by default it is addressed by
+   * phone number.
    */
-  createGroup(ownerPn: string, subject: string, memberPns: string[]): string {
+  createGroup(ownerPn: string, subject: string, memberPns: string[], { addressing = 'pn' }: { addressing?: AddressingMode } = {}): string {
     const members = memberPns.map((pn) => this.addContact(pn));
-    return this.groups.create(this.addContact(ownerPn), subject, members).group.jid;
+    return this.groups.create(this.addContact(ownerPn), subject, members, addressing).group.jid;
   }
 
   /** The group as the server holds it now. */
@@ -342,6 +357,7 @@ export class WaEmulator {
       [...group.members.entries()].filter(([, role]) => wanted(role)).map(([account]) => account.pn);
     return {
       jid: group.jid,
+      addressingMode: group.addressingMode,
       subject: group.subject,
       subjectOwner: group.subjectOwner.pn,
       description: group.description?.body ?? null,
@@ -561,10 +577,9 @@ export class WaEmulator {
           type: 'w:gp2',
           id: String(randomInt(1_000_000_000, 9_999_999_999)),
           t: String(Math.floor(Date.now() / 1000)),
-          participant: actor.pnJid,
-          participant_lid: actor.lidJid,
+          ...group.authorAttrs(actor),
           notify: actor.name,
-          addressing_mode: 'pn',
+          addressing_mode: group.addressingMode,
         },
         content: [child],
       });
@@ -633,13 +648,16 @@ export class WaEmulator {
   ): Promise<{ id: string }> {
     const id = options.id ?? messageId();
     if (to.blocked.has(from.pn)) return { id };
+    const group = this.groups.get(chat);
+    // A group names the sender its way and says which; a status post names it by number.
+    const author: Record<string, string> = group ? { ...group.authorAttrs(from), addressing_mode: group.addressingMode } : { participant: from.pnJid, participant_lid: from.lidJid };
     const { ciphertext, distribution } = await from.phone.encryptGroup(chat, { user: from.lid, device: 0 }, message);
     const keyMessage = { senderKeyDistributionMessage: { groupId: chat, axolotlSenderKeyDistributionMessage: distribution } };
     for (const { deviceId, connection, bundle } of this.liveCompanions(to)) {
       const pairwise = await from.phone.encrypt({ user: to.lid, device: deviceId }, bundle, keyMessage);
       connection.send({
         tag: 'message',
-        attrs: { from: chat, participant: from.pnJid, participant_lid: from.lidJid, ...this.messageAttrs(id, from, options) },
+        attrs: { from: chat, ...author, ...this.messageAttrs(id, from, options) },
         content: [
           { tag: 'enc', attrs: { v: '2', type: pairwise.type }, content: pairwise.ciphertext },
           { tag: 'enc', attrs: { v: '2', type: 'skmsg' }, content: ciphertext },

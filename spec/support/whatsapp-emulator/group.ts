@@ -1,15 +1,20 @@
 // Groups as the WhatsApp server keeps them: members and their roles, subject,
 // description, settings, disappearing-message timer and invite code, changed
 // through the w:g2 IQs Baileys sends (Socket/groups.js) and announced to every
-// member's devices with w:gp2 notifications. Groups here are addressed by
-// phone number (addressing_mode "pn"): participants are `<pn>@s.whatsapp.net`
-// with their LID beside them, so a group message from a phone names its
-// sender by number.
+// member's devices with w:gp2 notifications.
+//
+// A group is addressed by phone number (addressing_mode "pn": members are
+// `<pn>@s.whatsapp.net` with their LID beside them) or by LID (addressing_mode
+// "lid", what WhatsApp gives new groups: members are `<lid>@lid` with their
+// phone number beside them). Metadata, notifications and group messages name
+// people the group's way, with the other form as the alternate.
 import { getBinaryNodeChild, getBinaryNodeChildren, type BinaryNode } from '@whiskeysockets/baileys';
 import { randomBytes, randomInt } from 'node:crypto';
 import type { Account } from './account.js';
 
 export type GroupRole = 'admin' | 'superadmin' | null;
+/** How a group names its members: by phone number, or by LID. */
+export type AddressingMode = 'pn' | 'lid';
 
 /** WhatsApp's limits on what a group's info may hold. */
 const SUBJECT_MAX = 100;
@@ -59,6 +64,7 @@ export class Group {
     readonly id: string,
     readonly creator: Account,
     subject: string,
+    readonly addressingMode: AddressingMode = 'pn',
   ) {
     this.subject = subject;
     this.subjectOwner = creator;
@@ -77,13 +83,35 @@ export class Group {
     return account !== undefined && Boolean(this.members.get(account));
   }
 
+  /** How the group names `account`: its LID in a LID group, else its phone number. */
+  jidOf(account: Account): string {
+    return this.addressingMode === 'lid' ? account.lidJid : account.pnJid;
+  }
+
+  /** `account` as the author of a message, a change or a description: `participant` and its other form. */
+  authorAttrs(account: Account): Record<string, string> {
+    return this.addressingMode === 'lid'
+      ? { participant: account.lidJid, participant_pn: account.pnJid }
+      : { participant: account.pnJid, participant_lid: account.lidJid };
+  }
+
+  /** `account` in a `<participant>` node: `jid` and its other form. */
+  memberAttrs(account: Account): Record<string, string> {
+    return this.addressingMode === 'lid' ? { jid: account.lidJid, phone_number: account.pnJid } : { jid: account.pnJid, lid: account.lidJid };
+  }
+
+  /** A subject's or the group's owner: `prefix` names it the group's way, `<prefix>_pn` by number in a LID group. */
+  private ownerAttrs(prefix: string, account: Account): Record<string, string> {
+    return { [prefix]: this.jidOf(account), ...(this.addressingMode === 'lid' ? { [`${prefix}_pn`]: account.pnJid } : {}) };
+  }
+
   /** The `<group>` node of metadata queries; without participants for someone who only holds an invite. */
   node(withParticipants = true): BinaryNode {
     const content: BinaryNode[] = [];
     if (this.description) {
       content.push({
         tag: 'description',
-        attrs: { id: this.description.id, participant: this.description.owner.pnJid, participant_lid: this.description.owner.lidJid, t: String(this.description.time) },
+        attrs: { id: this.description.id, ...this.authorAttrs(this.description.owner), t: String(this.description.time) },
         content: [{ tag: 'body', attrs: {}, content: text(this.description.body) }],
       });
     }
@@ -97,12 +125,12 @@ export class Group {
       attrs: {
         id: this.id,
         subject: this.subject,
-        s_o: this.subjectOwner.pnJid,
+        ...this.ownerAttrs('s_o', this.subjectOwner),
         s_t: String(this.subjectTime),
-        creator: this.creator.pnJid,
+        ...this.ownerAttrs('creator', this.creator),
         creation: String(this.creation),
         size: String(this.members.size),
-        addressing_mode: 'pn',
+        addressing_mode: this.addressingMode,
       },
       content,
     };
@@ -110,7 +138,12 @@ export class Group {
 
   participantNode(account: Account): BinaryNode {
     const role = this.members.get(account);
-    return { tag: 'participant', attrs: { jid: account.pnJid, lid: account.lidJid, ...(role ? { type: role } : {}) } };
+    return { tag: 'participant', attrs: { ...this.memberAttrs(account), ...(role ? { type: role } : {}) } };
+  }
+
+  /** The subject change as members are told of it. */
+  subjectNode(actor: Account): BinaryNode {
+    return { tag: 'subject', attrs: { subject: this.subject, ...this.ownerAttrs('s_o', actor), s_t: String(this.subjectTime) } };
   }
 }
 
@@ -130,6 +163,8 @@ const SETTINGS = new Set<string>(['announcement', 'not_announcement', 'locked', 
 /** Every group of the server, and the rules by which they change. */
 export class GroupDirectory {
   private readonly groups = new Map<string, Group>();
+  /** How the groups clients create are addressed. */
+  newGroupAddressing: AddressingMode = 'pn';
 
   constructor(private readonly server: GroupServer) {}
 
@@ -142,12 +177,17 @@ export class GroupDirectory {
     return [...this.groups.values()].filter((group) => group.isMember(account));
   }
 
-  create(creator: Account, subject: string, invited: Account[]): { group: Group; refused: { account: Account; code: number }[] } {
+  create(
+    creator: Account,
+    subject: string,
+    invited: Account[],
+    addressing: AddressingMode = this.newGroupAddressing,
+  ): { group: Group; refused: { account: Account; code: number }[] } {
     if (!subject.trim() || subject.length > SUBJECT_MAX) throw notAcceptable();
     let id: string;
     do id = `120363${String(randomInt(1e6)).padStart(6, '0')}${String(randomInt(1e6)).padStart(6, '0')}`;
     while (this.groups.has(id));
-    const group = new Group(id, creator, subject);
+    const group = new Group(id, creator, subject, addressing);
     group.members.set(creator, 'superadmin');
     const refused: { account: Account; code: number }[] = [];
     for (const account of invited) {
@@ -166,7 +206,7 @@ export class GroupDirectory {
     group.subject = subject;
     group.subjectOwner = actor;
     group.subjectTime = now();
-    this.announce(group, actor, { tag: 'subject', attrs: { subject, s_o: actor.pnJid, s_t: String(group.subjectTime) } });
+    this.announce(group, actor, group.subjectNode(actor));
   }
 
   /** A new description (or none); `prev` must name the current one, as WhatsApp checks. */
@@ -226,7 +266,7 @@ export class GroupDirectory {
       this.server.notify(recipients, group, actor, {
         tag: action,
         attrs: action === 'add' ? { reason: 'invite' } : {},
-        content: changed.map((account) => ({ tag: 'participant', attrs: { jid: account.pnJid, lid: account.lidJid } })),
+        content: changed.map((account) => ({ tag: 'participant', attrs: group.memberAttrs(account) })),
       });
     }
     return results;
@@ -257,7 +297,7 @@ export class GroupDirectory {
     this.server.notify([...group.members.keys()], group, account, {
       tag: 'add',
       attrs: { reason: 'invite_link' },
-      content: [{ tag: 'participant', attrs: { jid: account.pnJid, lid: account.lidJid } }],
+      content: [{ tag: 'participant', attrs: group.memberAttrs(account) }],
     });
     return group;
   }
@@ -297,12 +337,13 @@ export class GroupDirectory {
       return [{ tag: 'group', attrs: { jid: this.join(requester, child.attrs.code).jid } }];
     }
     if (type === 'set' && child.tag === 'create') {
-      const invited = getBinaryNodeChildren(child, 'participant').map((p) => this.server.accountOf(p.attrs.jid));
+      const asked = getBinaryNodeChildren(child, 'participant').map((p) => p.attrs.jid ?? '');
+      const invited = asked.map((jid) => this.server.accountOf(jid));
       if (invited.some((account) => account === undefined)) throw badRequest();
       const { group, refused } = this.create(requester, child.attrs.subject ?? '', invited as Account[]);
       const node = group.node();
-      // Those who could not be added are listed with the reason.
-      const refusals = refused.map(({ account, code }) => ({ tag: 'participant', attrs: { jid: account.pnJid, error: String(code) } }));
+      // Those who could not be added are listed by the jid asked for, with the reason.
+      const refusals = refused.map(({ account, code }) => ({ tag: 'participant', attrs: { jid: asked[invited.indexOf(account)], error: String(code) } }));
       return [{ ...node, content: [...(node.content as BinaryNode[]), ...refusals] }];
     }
     if (type === 'set' && child.tag === 'leave') {
@@ -343,10 +384,11 @@ export class GroupDirectory {
         {
           tag,
           attrs: {},
-          content: results.map(({ jid, error, account }): BinaryNode => {
-            const attrs: Record<string, string> = error ? { jid, error: String(error) } : { jid, lid: account?.lidJid ?? '' };
-            return { tag: 'participant', attrs };
-          }),
+          // A changed member is named the group's way; a refusal by the jid asked for.
+          content: results.map(({ jid, error, account }): BinaryNode => ({
+            tag: 'participant',
+            attrs: error || !account ? { jid, error: String(error) } : this.changedAttrs(group, account, jid),
+          })),
         },
       ];
     }
@@ -360,6 +402,15 @@ export class GroupDirectory {
     }
     if (tag === 'invite') return [{ tag: 'invite', attrs: { code: this.revokeInvite(requester, group) } }];
     throw badRequest();
+  }
+
+  /**
+   * A member an IQ changed, as the answer names it: in a phone-number group
+   * the jid asked for with its LID; in a LID group the LID with the phone
+   * number, and the role it has now.
+   */
+  private changedAttrs(group: Group, account: Account, asked: string): Record<string, string> {
+    return group.addressingMode === 'pn' ? { jid: asked, lid: account.lidJid } : group.participantNode(account).attrs;
   }
 
   /** Subject, description, picture and timer: any member, or admins only once the group is locked. */

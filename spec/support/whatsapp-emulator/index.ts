@@ -1,6 +1,7 @@
 export { WaEmulator } from './emulator.js';
 export type { AppStateView, PhoneLabel } from './app-state.js';
 export type {
+  AddressingMode,
   CallOffer,
   EmulatorOptions,
   GroupState,
