@@ -238,7 +238,8 @@ describe(`answers as the OpenAPI document describes them (${testDatabase})`, fun
 
   before(async () => {
     wa = await WaEmulator.start();
-    running = await startInProcess(emulatorEnv(wa));
+    // Chatwoot on, for its webhook route; the instance's own Chatwoot stays off.
+    running = await startInProcess({ ...emulatorEnv(wa), CHATWOOT_ENABLED: 'true' });
     await createPaired(running.api, wa, 'described', OWNER);
     wa.addContact(CONTACT, 'Ana Described');
     wa.addContact(MEMBER, 'Mo Member');
@@ -327,6 +328,7 @@ describe(`answers as the OpenAPI document describes them (${testDatabase})`, fun
     await postDescribed('/proxy/set/{instanceName}', { enabled: false });
     for (const kind of ['rabbitmq', 'sqs', 'nats']) await postDescribed(`/${kind}/set/{instanceName}`, { [kind]: { enabled: false, events: ['MESSAGES_UPSERT'] } });
     await postDescribed('/chatwoot/set/{instanceName}', { enabled: false, accountId: '1', token: 't', url: 'http://127.0.0.1:9' });
+    expect(await postDescribed('/chatwoot/webhook/{instanceName}', { event: 'message_created' })).to.deep.equal({ message: 'bot' });
     for (const family of ['settings', 'webhook', 'proxy', 'rabbitmq', 'sqs', 'nats', 'chatwoot']) {
       expect(await described('get', `/${family}/find/{instanceName}`), family).to.be.an('object');
     }
