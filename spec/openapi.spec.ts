@@ -5,8 +5,9 @@ import { expect } from 'chai';
 import { existsSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import { routeTable } from '../lib/http/route-table.js';
+import { eventually } from './support/eventually.js';
 import { startInProcess, type InProcessGateway } from './support/in-process-gateway.js';
-import { createPaired, emulatorEnv } from './support/paired.js';
+import { createPaired, emulatorEnv, waitForState } from './support/paired.js';
 import { WaEmulator } from './support/whatsapp-emulator/index.js';
 import { testDatabase } from './support/test-database.js';
 
@@ -44,7 +45,8 @@ describe(`OpenAPI document and docs page (${testDatabase})`, function () {
   let base: string;
 
   before(async () => {
-    running = await startInProcess({});
+    // /metrics mounted too: every route the gateway can have is in the document.
+    running = await startInProcess({ METRICS_ENABLED: 'true' });
     base = running.api.baseUrl;
     // No key: the description is public.
     const response = await fetch(`${base}/openapi.json`);
@@ -125,6 +127,23 @@ describe(`OpenAPI document and docs page (${testDatabase})`, function () {
     }
   });
 
+  it('describes the success answer of every route: a content type and a schema', () => {
+    const described = (op: Operation) =>
+      Object.entries(op.responses).some(([status, answer]) => /^2\d\d$/.test(status) && Object.values(answer.content ?? {}).some((media) => typeof media.schema === 'object'));
+    const offenders = Object.entries(doc.paths).flatMap(([path, item]) =>
+      Object.entries(item)
+        .filter(([, op]) => !described(op))
+        .map(([method]) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(offenders, `routes whose success answer is not described:\n${offenders.join('\n')}`).to.deep.equal([]);
+    const contentTypes = (path: string) => Object.keys(doc.paths[path].get.responses['200'].content ?? {});
+    expect(contentTypes('/metrics')).to.deep.equal(['text/plain']);
+    expect(contentTypes('/docs')).to.deep.equal(['text/html']);
+    expect(contentTypes('/openapi.json')).to.deep.equal(['application/json']);
+    // A health check's 503 has the shape of its 200.
+    expect(doc.paths['/health/ready'].get.responses['503'].content).to.deep.equal(doc.paths['/health/ready'].get.responses['200'].content);
+  });
+
   it('keeps the error body shape as a shared component', () => {
     const components = (doc as unknown as { components: { schemas: { ErrorBody: { required: string[] } } } }).components;
     expect(components.schemas.ErrorBody.required).to.deep.equal(['status', 'error', 'response']);
@@ -185,19 +204,28 @@ describe(`answers as the OpenAPI document describes them (${testDatabase})`, fun
   const OWNER = '15550006200';
   const CONTACT = '15550006201';
   const MEMBER = '15550006202';
+  const SECOND_OWNER = '15550006203';
   let wa: WaEmulator;
+  // What the send test leaves for the routes that act on a sent message.
+  let textKey: Record<string, unknown>;
+  let imageId: string;
   let running: InProcessGateway;
   let doc: Document;
   const ajv = new Ajv2020({ strict: true, strictRequired: false, strictTypes: false });
   addFormats(ajv);
 
   /**
-   * Calls a route (its query after `?`) and checks the answer against the
-   * schema the document gives its success status.
+   * Calls a route (its query after `?`) on an instance and checks the answer
+   * against the schema the document gives its success status.
    */
-  async function described(method: 'get' | 'post' | 'delete', route: string, body?: Record<string, unknown>): Promise<Record<string, unknown>> {
+  async function described(
+    method: 'get' | 'post' | 'put' | 'delete',
+    route: string,
+    body?: Record<string, unknown>,
+    instance = 'described',
+  ): Promise<Record<string, unknown>> {
     const [template, query] = route.split('?');
-    const url = `${template.replace('{instanceName}', 'described')}${query ? `?${query}` : ''}`;
+    const url = `${template.replace('{instanceName}', encodeURIComponent(instance))}${query ? `?${query}` : ''}`;
     const res = method === 'get' ? await running.api.get(url) : await running.api.request(method.toUpperCase(), url, body);
     expect(res.status, `${route}: ${JSON.stringify(res.body)}`).to.be.within(200, 201);
     const schema = doc.paths[template][method].responses[String(res.status)].content?.['application/json'].schema;
@@ -210,7 +238,8 @@ describe(`answers as the OpenAPI document describes them (${testDatabase})`, fun
 
   before(async () => {
     wa = await WaEmulator.start();
-    running = await startInProcess(emulatorEnv(wa));
+    // Chatwoot on, for its webhook route; the instance's own Chatwoot stays off.
+    running = await startInProcess({ ...emulatorEnv(wa), CHATWOOT_ENABLED: 'true' });
     await createPaired(running.api, wa, 'described', OWNER);
     wa.addContact(CONTACT, 'Ana Described');
     wa.addContact(MEMBER, 'Mo Member');
@@ -225,11 +254,14 @@ describe(`answers as the OpenAPI document describes them (${testDatabase})`, fun
   it('answers sends with the message record described, whatever the kind', async () => {
     const text = await postDescribed('/message/sendText/{instanceName}', { number: CONTACT, text: 'described' });
     const key = text.key as Record<string, unknown>;
+    textKey = key;
     await postDescribed('/message/sendLocation/{instanceName}', { number: CONTACT, name: 'Here', address: 'Street 1', latitude: 1.5, longitude: 2.5 });
     await postDescribed('/message/sendContact/{instanceName}', { number: CONTACT, contact: [{ fullName: 'Bo Card', wuid: '15550006299', phoneNumber: '+1 555 000 6299' }] });
     await postDescribed('/message/sendPoll/{instanceName}', { number: CONTACT, name: 'Which?', selectableCount: 1, values: ['a', 'b'] });
     await postDescribed('/message/sendReaction/{instanceName}', { key, reaction: '👍' });
-    await postDescribed('/message/sendMedia/{instanceName}', { number: CONTACT, mediatype: 'image', media: PNG_BASE64, caption: 'pic' });
+    const image = await postDescribed('/message/sendMedia/{instanceName}', { number: CONTACT, mediatype: 'image', media: PNG_BASE64, caption: 'pic' });
+    imageId = String((image.key as Record<string, unknown>).id);
+    await postDescribed('/message/sendStatus/{instanceName}', { type: 'text', content: 'described', backgroundColor: '#000000', font: 1, statusJidList: [CONTACT] });
   });
 
   it('answers the chat searches as described', async () => {
@@ -258,6 +290,94 @@ describe(`answers as the OpenAPI document describes them (${testDatabase})`, fun
     await postDescribed(`/group/updateSetting/{instanceName}?${q}`, { action: 'announcement' });
     await postDescribed(`/group/toggleEphemeral/{instanceName}?${q}`, { expiration: 86400 });
     await described('delete', `/group/leaveGroup/{instanceName}?${q}`);
+  });
+
+  it('answers the service routes as described', async () => {
+    expect(await described('get', '/')).to.include({ status: 200 });
+    await postDescribed('/verify-creds', {});
+    await described('get', '/health');
+    await described('get', '/health/live');
+    expect(await described('get', '/health/ready')).to.include({ status: 'ok' });
+  });
+
+  it('answers the /instance routes as described, a second instance created, paired, restarted, logged out and deleted', async () => {
+    const second = 'described two';
+    const created = await postDescribed('/instance/create', { instanceName: second, qrcode: true });
+    expect((created.qrcode as { code: unknown }).code).to.be.a('string');
+    const qr = await described('get', '/instance/connect/{instanceName}', undefined, second);
+    await wa.scanQr(String(qr.code), { phone: SECOND_OWNER, name: 'Owner of the second' });
+    await waitForState(running.api, second, 'open');
+    const listed = (await described('get', '/instance/fetchInstances')) as unknown as Record<string, unknown>[];
+    expect(listed.map((instance) => instance.name)).to.include.members(['described', second]);
+    await described('get', `/instance/fetchInstances?instanceName=${encodeURIComponent(second)}`);
+    expect(await described('get', '/instance/connect/{instanceName}')).to.have.nested.property('instance.state', 'open');
+    await described('get', '/instance/connectionState/{instanceName}');
+    await postDescribed('/instance/setPresence/{instanceName}', { presence: 'composing', number: CONTACT });
+    await described('post', '/instance/restart/{instanceName}', {}, second);
+    await waitForState(running.api, second, 'open');
+    await described('put', '/instance/restart/{instanceName}', {}, second);
+    await waitForState(running.api, second, 'open');
+    await described('delete', '/instance/logout/{instanceName}', undefined, second);
+    await described('delete', '/instance/delete/{instanceName}', undefined, second);
+  });
+
+  it('answers the configuration routes as described, before and after a set', async () => {
+    for (const family of ['settings', 'webhook', 'proxy', 'rabbitmq', 'sqs', 'nats', 'chatwoot']) await described('get', `/${family}/find/{instanceName}`);
+    await postDescribed('/settings/set/{instanceName}', { rejectCall: true, msgCall: 'Busy', readMessages: true });
+    await postDescribed('/webhook/set/{instanceName}', { webhook: { enabled: false, url: 'http://127.0.0.1:9/hook', events: ['MESSAGES_UPSERT'], secret: 's3cret' } });
+    await postDescribed('/proxy/set/{instanceName}', { enabled: false });
+    for (const kind of ['rabbitmq', 'sqs', 'nats']) await postDescribed(`/${kind}/set/{instanceName}`, { [kind]: { enabled: false, events: ['MESSAGES_UPSERT'] } });
+    await postDescribed('/chatwoot/set/{instanceName}', { enabled: false, accountId: '1', token: 't', url: 'http://127.0.0.1:9' });
+    expect(await postDescribed('/chatwoot/webhook/{instanceName}', { event: 'message_created' })).to.deep.equal({ message: 'bot' });
+    for (const family of ['settings', 'webhook', 'proxy', 'rabbitmq', 'sqs', 'nats', 'chatwoot']) {
+      expect(await described('get', `/${family}/find/{instanceName}`), family).to.be.an('object');
+    }
+    // fetchInstances shows each of them stored.
+    await described('get', '/instance/fetchInstances?instanceName=described');
+  });
+
+  it('answers the profile routes as described', async () => {
+    await postDescribed('/chat/fetchProfile/{instanceName}', {});
+    await postDescribed('/chat/fetchProfile/{instanceName}', { number: CONTACT });
+    expect(await postDescribed('/chat/fetchBusinessProfile/{instanceName}', { number: CONTACT })).to.include({ isBusiness: false });
+    const privacy = await described('get', '/chat/fetchPrivacySettings/{instanceName}');
+    await postDescribed('/chat/updatePrivacySettings/{instanceName}', privacy);
+    await postDescribed('/chat/updateProfileName/{instanceName}', { name: 'Described' });
+    await postDescribed('/chat/updateProfileStatus/{instanceName}', { status: 'Describing' });
+    await postDescribed('/chat/updateProfilePicture/{instanceName}', { picture: PNG_BASE64 });
+    await postDescribed('/chat/fetchProfilePictureUrl/{instanceName}', { number: OWNER });
+    await described('delete', '/chat/removeProfilePicture/{instanceName}');
+  });
+
+  it('answers the other /chat routes as described', async () => {
+    const { id } = await wa.sendTextToClient(CONTACT, OWNER, 'read me');
+    const storedPage = async () => (await running.api.post('/chat/findMessages/described', { where: { key: { id } } })).body.messages.total;
+    await eventually(async () => (await storedPage()) === 1, 10_000, 'the message stored');
+    await postDescribed('/chat/markMessageAsRead/{instanceName}', { readMessages: [{ id, remoteJid: CONTACT, fromMe: false }] });
+    // The phone shares the app state key just after the first login: the first mark may have to wait for it.
+    await eventually(async () => (await running.api.post('/chat/archiveChat/described', { chat: CONTACT, archive: true })).status === 201, 10_000, 'archiveChat');
+    await postDescribed('/chat/archiveChat/{instanceName}', { chat: CONTACT, archive: false });
+    await postDescribed('/chat/markChatUnread/{instanceName}', { chat: CONTACT });
+    await postDescribed('/chat/sendPresence/{instanceName}', { number: CONTACT, presence: 'composing', delay: 0 });
+    await postDescribed('/chat/updateBlockStatus/{instanceName}', { number: MEMBER, status: 'block' });
+    await postDescribed('/chat/updateBlockStatus/{instanceName}', { number: MEMBER, status: 'unblock' });
+    await postDescribed('/chat/findStatusMessage/{instanceName}', {});
+    await described('get', `/chat/findChatByRemoteJid/{instanceName}?remoteJid=${CONTACT}`);
+    expect(await described('get', '/chat/findChatByRemoteJid/{instanceName}?remoteJid=15550006299')).to.equal(null);
+    const media = await postDescribed('/chat/getBase64FromMediaMessage/{instanceName}', { message: { key: { id: imageId } } });
+    expect(media.base64).to.equal(PNG_BASE64);
+    await postDescribed('/chat/updateMessage/{instanceName}', { key: textKey, text: 'described again' });
+    await described('delete', '/chat/deleteMessageForEveryone/{instanceName}', textKey);
+  });
+
+  it('answers /label, /call and /outbox as described', async () => {
+    await wa.editLabel(OWNER, { id: '7', name: 'Described', color: 4 });
+    await eventually(async () => (await running.api.get('/label/findLabels/described')).body.length > 0, 10_000, 'the label stored');
+    expect(await described('get', '/label/findLabels/{instanceName}')).to.have.length.at.least(1);
+    await postDescribed('/label/handleLabel/{instanceName}', { number: CONTACT, labelId: '7', action: 'add' });
+    await postDescribed('/call/offer/{instanceName}', { number: CONTACT, callDuration: 1 });
+    await described('get', '/outbox/deadLetters/{instanceName}');
+    await postDescribed('/outbox/replay/{instanceName}', {});
   });
 });
 

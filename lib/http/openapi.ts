@@ -2,23 +2,38 @@ import { STATUS_CODES } from 'node:http';
 import { accessOf, type Access } from './auth.js';
 import { uploadFieldOf } from './multipart-upload.js';
 import type { RouteEntry } from './route-table.js';
-import { declaredSchemas, type RouteSchemas } from './validate.js';
+import { declaredSchemas, type ObjectSchema, type RouteSchemas } from './validate.js';
 
 // The API description is generated from the routers as they are mounted: the
 // path and method of each route, the schemas its validate() checks, the key
-// its auth middleware asks for and whether it reads a multipart form. A route
-// added anywhere is described without touching this file.
-
-const documentedAnswers = new WeakMap<object, Record<number, string>>();
+// its auth middleware asks for, whether it reads a multipart form and the body
+// it answers. A route added anywhere is described without touching this file.
 
 /**
- * Marks a handler that answers statuses of its own, with a body other than the
- * error body (a health check's 503 says which check failed), for the API
- * description. Returns the handler unchanged.
+ * The success answer of a route, for the API description: validate() routes
+ * carry it as `answer:`, any other middleware is marked with answers().
  */
-export function answers<H extends object>(statuses: Record<number, string>, handler: H): H {
-  documentedAnswers.set(handler, statuses);
+export interface DescribedAnswer {
+  /** JSON Schema of the body: of the JSON, or of the text when `type` names a text type. */
+  body: ObjectSchema;
+  /** The content type when it is not application/json. */
+  type?: string;
+  /** Statuses of its own answered with a body of the same shape (a health check's 503), each with what it means. */
+  statuses?: Record<number, string>;
+}
+
+const documentedAnswers = new WeakMap<object, DescribedAnswer>();
+
+/** Marks a handler with the answer it gives, for the API description. Returns the handler unchanged. */
+export function answers<H extends object>(answer: DescribedAnswer, handler: H): H {
+  documentedAnswers.set(handler, answer);
   return handler;
+}
+
+/** An answer that is not JSON (a page, a script, an image, Prometheus' text), by its content type. */
+export function textAnswer(contentType: string, description: string): DescribedAnswer {
+  // The media type alone: parameters such as charset are not part of an OpenAPI content key.
+  return { type: contentType.split(';')[0].trim(), body: { type: 'string', description } };
 }
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -129,13 +144,16 @@ function requestBody(schemas: RouteSchemas | undefined, mediaField: string | und
   return { required: true, content };
 }
 
+function markedAnswer(route: RouteEntry): DescribedAnswer | undefined {
+  return route.middleware.map((middleware) => (typeof middleware === 'function' ? documentedAnswers.get(middleware) : undefined)).find(Boolean);
+}
+
 function responses(route: RouteEntry, schemas: RouteSchemas | undefined, access: Access | undefined): JsonObject {
   const success = schemas?.status ?? 200;
-  const answer: JsonObject = { description: STATUS_CODES[success] ?? 'Success' };
-  if (schemas?.answer) answer.content = { 'application/json': { schema: toOpenApiSchema(schemas.answer) } };
-  const out: JsonObject = { [String(success)]: answer };
-  const own = route.middleware.map((middleware) => (typeof middleware === 'function' ? documentedAnswers.get(middleware) : undefined)).find(Boolean);
-  for (const [status, description] of Object.entries(own ?? {})) out[status] = { description };
+  const described: DescribedAnswer | undefined = schemas?.answer ? { body: schemas.answer } : markedAnswer(route);
+  const content = described ? { [described.type ?? 'application/json']: { schema: toOpenApiSchema(described.body) } } : undefined;
+  const out: JsonObject = { [String(success)]: { description: STATUS_CODES[success] ?? 'Success', ...(content ? { content } : {}) } };
+  for (const [status, description] of Object.entries(described?.statuses ?? {})) out[status] = { description, ...(content ? { content } : {}) };
   if (schemas) out['400'] = { $ref: '#/components/responses/Error', description: 'The request does not meet the schema' } as unknown as Json;
   if (access) out['401'] = ERROR_REF;
   if (access === 'instance') out['404'] = ERROR_REF;

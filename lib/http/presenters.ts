@@ -58,6 +58,11 @@ export function withRow<T extends object>(instanceId: string, stored: { createdA
   return { ...value, createdAt: stored.createdAt, updatedAt: stored.updatedAt, instanceId };
 }
 
+/** withRow for a set's answer: the row just saved, read back (absent if the instance went meanwhile). */
+export function withSavedRow<T extends object>(instanceId: string, stored: { createdAt: string; updatedAt: string } | undefined, value: T) {
+  return { ...value, createdAt: stored?.createdAt, updatedAt: stored?.updatedAt, instanceId };
+}
+
 /** One item of GET /instance/fetchInstances. */
 export function instanceListingView(listing: InstanceListing, showToken: boolean, serverUrl: string, clientName: string) {
   const { instance } = listing;

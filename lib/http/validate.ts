@@ -151,7 +151,7 @@ export interface RouteSchemas {
   query?: ObjectSchema;
   /** The status of a successful answer when it is not 200 (Evolution answers 201 for many writes). */
   status?: 201;
-  /** The body of a successful answer, for the API description (lib/schemas/answers.ts); not checked at run time. */
+  /** The body of a successful answer, for the API description (lib/schemas/*-answers.ts); not checked at run time. */
   answer?: ObjectSchema;
 }
 

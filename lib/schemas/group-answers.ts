@@ -1,6 +1,7 @@
 import type { FromSchema } from 'json-schema-to-ts';
 import type { GroupInfo, GroupMetadataJson, GroupParticipant, ParticipantUpdateResult } from '../groups/types.js';
 import type { Plain, Satisfies } from './answer-check.js';
+import { updatedAnswer } from './answer-parts.js';
 
 // Bodies of the successful answers of the /group routes, in Evolution's shapes,
 // for the API description. The checks at the end keep the group types and
@@ -74,7 +75,7 @@ export const groupParticipantsAnswer = {
   },
 } as const;
 
-export const groupUpdatedAnswer = { type: 'object', required: ['update'], properties: { update: { const: 'success' } } } as const;
+export const groupUpdatedAnswer = updatedAnswer;
 
 export const inviteCodeAnswer = {
   type: 'object',

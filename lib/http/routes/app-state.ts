@@ -3,6 +3,8 @@ import type { Instance } from '../../db/instances.js';
 import { normalizeJid } from '../../messages/jid.js';
 import { instanceParams } from '../../schemas/common.js';
 import { archiveChatBody, handleLabelBody, markChatUnreadBody, type ArchiveChatBody } from '../../schemas/app-state.js';
+import { archiveAnswer, archivedView, markedUnreadView, markUnreadAnswer } from '../../schemas/chat-answers.js';
+import { labelHandledAnswer, labelHandledView, labelListAnswer, labelView } from '../../schemas/label-answers.js';
 import type { LastMessage } from '../../supervisor/protocol.js';
 import { instanceOf } from '../auth.js';
 import { badRequest, notFound } from '../errors.js';
@@ -47,44 +49,44 @@ export function appStateRoutes(deps: RouteDeps): Router[] {
   chat.post(
     '/archiveChat/:instanceName',
     auth.instanceAccess,
-    validate({ params: instanceParams, body: archiveChatBody, status: 201 }, async (ctx, { body }) => {
+    validate({ params: instanceParams, body: archiveChatBody, status: 201, answer: archiveAnswer }, async (ctx, { body }) => {
       const instance = instanceOf(ctx);
       const { chatId, jid, lastMessage } = await anchorOf(deps, instance, body);
       await supervisor.command(instance, { kind: 'chat-archive', jid, lastMessage, archive: body.archive });
       // Evolution answers `archived: true` for a done request, an unarchive included.
-      ctx.body = { chatId, archived: true };
+      ctx.body = archivedView(chatId);
     }),
   );
 
   chat.post(
     '/markChatUnread/:instanceName',
     auth.instanceAccess,
-    validate({ params: instanceParams, body: markChatUnreadBody, status: 201 }, async (ctx, { body }) => {
+    validate({ params: instanceParams, body: markChatUnreadBody, status: 201, answer: markUnreadAnswer }, async (ctx, { body }) => {
       const instance = instanceOf(ctx);
       const { chatId, jid, lastMessage } = await anchorOf(deps, instance, body);
       await supervisor.command(instance, { kind: 'chat-unread', jid, lastMessage });
-      ctx.body = { chatId, markedChatUnread: true };
+      ctx.body = markedUnreadView(chatId);
     }),
   );
 
   label.get(
     '/findLabels/:instanceName',
     auth.instanceAccess,
-    validate({ params: instanceParams }, async (ctx) => {
+    validate({ params: instanceParams, answer: labelListAnswer }, async (ctx) => {
       const labels = await repos.labels.list(instanceOf(ctx).id);
-      ctx.body = labels.map((l) => ({ color: l.color, name: l.name, id: l.labelId, predefinedId: l.predefinedId }));
+      ctx.body = labels.map(labelView);
     }),
   );
 
   label.post(
     '/handleLabel/:instanceName',
     auth.instanceAccess,
-    validate({ params: instanceParams, body: handleLabelBody }, async (ctx, { body }) => {
+    validate({ params: instanceParams, body: handleLabelBody, answer: labelHandledAnswer }, async (ctx, { body }) => {
       const instance = instanceOf(ctx);
       const [check] = await supervisor.command(instance, { kind: 'check-numbers', numbers: [body.number] });
       if (!check?.exists) throw notFound('Number is not on WhatsApp');
       await supervisor.command(instance, { kind: 'chat-label', jid: check.jid, labelId: body.labelId, action: body.action });
-      ctx.body = { numberJid: check.jid, labelId: body.labelId, [body.action]: true };
+      ctx.body = labelHandledView(check.jid, body.labelId, body.action);
     }),
   );
 

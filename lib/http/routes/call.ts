@@ -1,5 +1,6 @@
 import Router from '@koa/router';
 import { offerCallBody } from '../../schemas/call.js';
+import { callOfferAnswer } from '../../schemas/call-answers.js';
 import { instanceParams } from '../../schemas/common.js';
 import { instanceOf } from '../auth.js';
 import { respondJson } from '../presenters.js';
@@ -14,7 +15,7 @@ export function callRoutes(deps: RouteDeps): Router {
   router.post(
     '/offer/:instanceName',
     auth.instanceAccess,
-    validate({ params: instanceParams, body: offerCallBody }, async (ctx, { body }) => {
+    validate({ params: instanceParams, body: offerCallBody, status: 201, answer: callOfferAnswer }, async (ctx, { body }) => {
       const { number, callDuration } = body;
       const offered = await supervisor.command(instanceOf(ctx), { kind: 'offer-call', number, isVideo: body.isVideo ?? false, callDuration });
       respondJson(ctx, offered, 201);

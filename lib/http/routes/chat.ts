@@ -1,6 +1,23 @@
 import Router from '@koa/router';
 import { messagePageAnswer } from '../../schemas/message-answers.js';
-import { chatListAnswer, chatView, contactListAnswer, contactView, numberCheckListAnswer } from '../../schemas/chat-answers.js';
+import {
+  blockAnswer,
+  chatListAnswer,
+  chatRowAnswer,
+  chatRowView,
+  chatView,
+  contactListAnswer,
+  contactView,
+  mediaBase64Answer,
+  mediaBase64View,
+  numberCheckListAnswer,
+  presenceAnswer,
+  profilePictureUrlAnswer,
+  READ_DONE,
+  readAnswer,
+  sentMessageAnswer,
+  statusUpdateListAnswer,
+} from '../../schemas/chat-answers.js';
 import { normalizeJid } from '../../messages/jid.js';
 import { messagePaging } from '../../messages/message-paging.js';
 import type { MessageKey } from '../../messages/types.js';
@@ -57,17 +74,17 @@ export function chatRoutes(deps: RouteDeps): Router {
   router.post(
     '/markMessageAsRead/:instanceName',
     auth.instanceAccess,
-    validate({ params: instanceParams, body: markAsReadBody, status: 201 }, async (ctx, { body }) => {
+    validate({ params: instanceParams, body: markAsReadBody, status: 201, answer: readAnswer }, async (ctx, { body }) => {
       const { readMessages } = body;
       await supervisor.command(instanceOf(ctx), { kind: 'mark-read', keys: readMessages.map(keyOf) });
-      ctx.body = { message: 'Read messages', read: 'success' };
+      ctx.body = READ_DONE;
     }),
   );
 
   router.delete(
     '/deleteMessageForEveryone/:instanceName',
     auth.instanceAccess,
-    validate({ params: instanceParams, body: deleteForEveryoneBody }, async (ctx, { body }) => {
+    validate({ params: instanceParams, body: deleteForEveryoneBody, status: 201, answer: sentMessageAnswer }, async (ctx, { body }) => {
       const key = keyOf(body);
       respondJson(ctx, await supervisor.command(instanceOf(ctx), { kind: 'delete-for-everyone', key }), 201);
     }),
@@ -76,7 +93,7 @@ export function chatRoutes(deps: RouteDeps): Router {
   router.post(
     '/fetchProfilePictureUrl/:instanceName',
     auth.instanceAccess,
-    validate({ params: instanceParams, body: profilePictureBody }, async (ctx, { body }) => {
+    validate({ params: instanceParams, body: profilePictureBody, answer: profilePictureUrlAnswer }, async (ctx, { body }) => {
       const { number } = body;
       ctx.body = await supervisor.command(instanceOf(ctx), { kind: 'profile-picture', number });
     }),
@@ -85,7 +102,7 @@ export function chatRoutes(deps: RouteDeps): Router {
   router.post(
     '/updateMessage/:instanceName',
     auth.instanceAccess,
-    validate({ params: instanceParams, body: updateMessageBody }, async (ctx, { body }) => {
+    validate({ params: instanceParams, body: updateMessageBody, answer: sentMessageAnswer }, async (ctx, { body }) => {
       respondJson(ctx, await supervisor.command(instanceOf(ctx), { kind: 'edit-message', key: keyOf(body.key), text: body.text }), 200);
     }),
   );
@@ -117,7 +134,7 @@ export function chatRoutes(deps: RouteDeps): Router {
   router.post(
     '/findStatusMessage/:instanceName',
     auth.instanceAccess,
-    validate({ params: instanceParams, body: findStatusMessageBody }, async (ctx, { body }) => {
+    validate({ params: instanceParams, body: findStatusMessageBody, answer: statusUpdateListAnswer }, async (ctx, { body }) => {
       const instance = instanceOf(ctx);
       const where = body.where ?? {};
       const { page, pageSize } = messagePaging(body);
@@ -137,11 +154,10 @@ export function chatRoutes(deps: RouteDeps): Router {
   router.get(
     '/findChatByRemoteJid/:instanceName',
     auth.instanceAccess,
-    validate({ params: instanceParams, query: findChatByRemoteJidQuery }, async (ctx, { query }) => {
+    validate({ params: instanceParams, query: findChatByRemoteJidQuery, answer: chatRowAnswer }, async (ctx, { query }) => {
       const instance = instanceOf(ctx);
       const [chat] = await repos.chats.list(instance.id, { remoteJid: normalizeJid(query.remoteJid) });
-      // Evolution's Chat row: the unread count under its stored name too.
-      respondJson(ctx, chat ? { ...chatView(instance.id)(chat), unreadMessages: chat.unreadMessages } : null);
+      respondJson(ctx, chat ? chatRowView(instance.id)(chat) : null);
     }),
   );
 
@@ -170,7 +186,7 @@ export function chatRoutes(deps: RouteDeps): Router {
   router.post(
     '/sendPresence/:instanceName',
     auth.instanceAccess,
-    validate({ params: instanceParams, body: sendPresenceBody }, async (ctx, { body }) => {
+    validate({ params: instanceParams, body: sendPresenceBody, status: 201, answer: presenceAnswer }, async (ctx, { body }) => {
       const { number, presence, delay } = body;
       // Answered once the presence has been shown for `delay` ms and paused, as Evolution does.
       const timeout = deps.config.workers.requestTimeoutMs + delay;
@@ -181,7 +197,7 @@ export function chatRoutes(deps: RouteDeps): Router {
   router.post(
     '/updateBlockStatus/:instanceName',
     auth.instanceAccess,
-    validate({ params: instanceParams, body: blockStatusBody }, async (ctx, { body }) => {
+    validate({ params: instanceParams, body: blockStatusBody, status: 201, answer: blockAnswer }, async (ctx, { body }) => {
       const { number, status } = body;
       respondJson(ctx, await supervisor.command(instanceOf(ctx), { kind: 'block-status', number, status }), 201);
     }),
@@ -190,7 +206,7 @@ export function chatRoutes(deps: RouteDeps): Router {
   router.post(
     '/getBase64FromMediaMessage/:instanceName',
     auth.instanceAccess,
-    validate({ params: instanceParams, body: base64FromMediaBody }, async (ctx, { body }) => {
+    validate({ params: instanceParams, body: base64FromMediaBody, status: 201, answer: mediaBase64Answer }, async (ctx, { body }) => {
       const instance = instanceOf(ctx);
       const { id, remoteJid } = body.message.key;
       const lookup = { id, remoteJid: remoteJid ? normalizeJid(remoteJid) : undefined };
@@ -200,7 +216,7 @@ export function chatRoutes(deps: RouteDeps): Router {
       if (!media) throw badRequest('The message is not of the media type');
       const { base64 } = await supervisor.command(instance, { kind: 'download-media', key: stored.key, message: stored.message });
       // No ffmpeg here: convertToMp4 answers the audio as it was sent (see README).
-      respondJson(ctx, { ...media, base64, buffer: null }, 201);
+      respondJson(ctx, mediaBase64View(media, base64), 201);
     }),
   );
 

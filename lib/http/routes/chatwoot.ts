@@ -3,9 +3,10 @@ import { AgentReplies } from '../../chatwoot/agent-replies.js';
 import { bootstrapInbox } from '../../chatwoot/bootstrap.js';
 import { notFound } from '../../errors.js';
 import { notifyWorker } from '../../instances/connection.js';
-import { CHATWOOT_UNSET_VIEW, chatwootFromSet, chatwootView } from '../../instance-config/chatwoot.js';
+import { CHATWOOT_UNSET_VIEW, chatwootFromSet } from '../../instance-config/chatwoot.js';
 import { instanceParams } from '../../schemas/common.js';
 import { setChatwootBody } from '../../schemas/chatwoot.js';
+import { chatwootFindAnswer, chatwootSetAnswer, chatwootSetView, chatwootWebhookAnswer } from '../../schemas/chatwoot-answers.js';
 import { instanceOf } from '../auth.js';
 import { badRequest } from '../errors.js';
 import { respondJson } from '../presenters.js';
@@ -20,7 +21,7 @@ export function chatwootRoutes(deps: RouteDeps): Router {
   router.post(
     '/set/:instanceName',
     auth.instanceAccess,
-    validate({ params: instanceParams, body: setChatwootBody }, async (ctx, { body, blank }) => {
+    validate({ params: instanceParams, body: setChatwootBody, status: 201, answer: chatwootSetAnswer }, async (ctx, { body, blank }) => {
       const instance = instanceOf(ctx);
       const current = await deps.repos.chatwoot.find(instance.id);
       const config = chatwootFromSet(body, current?.value, instance.name, blank);
@@ -29,23 +30,21 @@ export function chatwootRoutes(deps: RouteDeps): Router {
       // The worker downloads received media when Chatwoot needs the files.
       await notifyWorker(deps, instance, 'reload-settings');
       void bootstrapInbox(deps, instance, config);
-      const view = chatwootView(config, serverUrl, instance.name);
-      respondJson(ctx, { ...view, webhook_url: view.webhookUrl }, 201);
+      respondJson(ctx, chatwootSetView(config, serverUrl, instance.name), 201);
     }),
   );
 
   router.get(
     '/find/:instanceName',
     auth.instanceAccess,
-    validate({ params: instanceParams }, async (ctx) => {
+    validate({ params: instanceParams, answer: chatwootFindAnswer }, async (ctx) => {
       const instance = instanceOf(ctx);
       const stored = await deps.repos.chatwoot.find(instance.id);
       if (!stored) {
         respondJson(ctx, CHATWOOT_UNSET_VIEW);
         return;
       }
-      const view = chatwootView(stored.value, serverUrl, instance.name);
-      respondJson(ctx, { ...view, webhook_url: view.webhookUrl });
+      respondJson(ctx, chatwootSetView(stored.value, serverUrl, instance.name));
     }),
   );
 
@@ -56,7 +55,7 @@ export function chatwootRoutes(deps: RouteDeps): Router {
   }
   router.post(
     '/webhook/:instanceName',
-    validate({ params: instanceParams }, async (ctx, { params }) => {
+    validate({ params: instanceParams, answer: chatwootWebhookAnswer }, async (ctx, { params }) => {
       if (!deps.config.chatwoot.enabled) throw badRequest('Chatwoot is disabled');
       const instance = await deps.repos.instances.findByName(params.instanceName);
       if (!instance) throw notFound(`The "${params.instanceName}" instance does not exist`);

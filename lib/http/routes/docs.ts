@@ -3,6 +3,7 @@ import type { Context } from 'koa';
 import { createReadStream } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { answers, textAnswer } from '../openapi.js';
 
 const require = createRequire(import.meta.url);
 const SWAGGER_UI_DIR = dirname(require.resolve('swagger-ui-dist/package.json'));
@@ -52,26 +53,27 @@ const PAGE = `<!doctype html>
 export function docsRoutes(document: () => object | undefined): Router {
   const router = new Router();
 
-  router.get('/openapi.json', (ctx: Context) => {
+  const openApi = { type: 'object', required: ['openapi', 'info', 'paths'], description: 'This OpenAPI 3.1 document.' } as const;
+  router.get('/openapi.json', answers({ body: openApi }, (ctx: Context) => {
     ctx.body = document();
-  });
+  }));
 
-  router.get('/docs', (ctx: Context) => {
+  router.get('/docs', answers(textAnswer('text/html', 'The Swagger UI page.'), (ctx: Context) => {
     ctx.type = 'text/html; charset=utf-8';
     ctx.body = PAGE;
-  });
+  }));
 
-  router.get('/docs/init.js', (ctx: Context) => {
+  router.get('/docs/init.js', answers(textAnswer('text/javascript', 'The script that starts Swagger UI on /openapi.json.'), (ctx: Context) => {
     ctx.type = 'text/javascript; charset=utf-8';
     ctx.body = INIT_SCRIPT;
-  });
+  }));
 
   for (const [file, type] of Object.entries(ASSETS)) {
-    router.get(`/docs/${file}`, (ctx: Context) => {
+    router.get(`/docs/${file}`, answers(textAnswer(type, 'A file of swagger-ui-dist.'), (ctx: Context) => {
       ctx.type = type;
       ctx.set('Cache-Control', 'public, max-age=86400');
       ctx.body = createReadStream(join(SWAGGER_UI_DIR, file));
-    });
+    }));
   }
 
   return router;

@@ -3,8 +3,9 @@ import { brokerDestinations } from '../../dispatcher/destinations.js';
 import { eventIntegrationFromSet, eventIntegrationView, type BrokerKind } from '../../instance-config/event-integration.js';
 import { instanceParams } from '../../schemas/common.js';
 import { setEventIntegrationBody } from '../../schemas/event-integration.js';
+import { eventIntegrationFindAnswer, eventIntegrationSetAnswer } from '../../schemas/event-integration-answers.js';
 import { instanceOf } from '../auth.js';
-import { respondJson, withRow } from '../presenters.js';
+import { respondJson, withRow, withSavedRow } from '../presenters.js';
 import type { RouteDeps } from '../route-deps.js';
 import { validate } from '../validate.js';
 
@@ -16,20 +17,20 @@ export function eventIntegrationRoutes(deps: RouteDeps, kind: BrokerKind): Route
   router.post(
     '/set/:instanceName',
     auth.instanceAccess,
-    validate({ params: instanceParams, body: setEventIntegrationBody(kind) }, async (ctx, { body }) => {
+    validate({ params: instanceParams, body: setEventIntegrationBody(kind), status: 201, answer: eventIntegrationSetAnswer }, async (ctx, { body }) => {
       const instance = instanceOf(ctx);
       const value = eventIntegrationFromSet(body[kind]);
       await deps.repos.eventIntegrations.save(instance.id, kind, value);
       deps.events.forget(instance);
       const stored = await deps.repos.eventIntegrations.find(instance.id, kind);
-      respondJson(ctx, { ...eventIntegrationView(value), createdAt: stored?.createdAt, updatedAt: stored?.updatedAt, instanceId: instance.id }, 201);
+      respondJson(ctx, withSavedRow(instance.id, stored, eventIntegrationView(value)), 201);
     }),
   );
 
   router.get(
     '/find/:instanceName',
     auth.instanceAccess,
-    validate({ params: instanceParams }, async (ctx) => {
+    validate({ params: instanceParams, answer: eventIntegrationFindAnswer }, async (ctx) => {
       const instance = instanceOf(ctx);
       const stored = await deps.repos.eventIntegrations.find(instance.id, kind);
       // Where this instance's events go on the broker (named after its broker name).

@@ -1,4 +1,5 @@
 import Router from '@koa/router';
+import { UPDATE_DONE } from '../../schemas/answer-parts.js';
 import {
   acceptInviteAnswer,
   ephemeralAnswer,
@@ -35,7 +36,6 @@ import { badRequest } from '../errors.js';
 import type { RouteDeps } from '../route-deps.js';
 import { validate } from '../validate.js';
 
-const SUCCESS = { update: 'success' } as const;
 const INVITE_URL = 'https://chat.whatsapp.com/';
 
 /**
@@ -70,7 +70,7 @@ export function groupRoutes(deps: RouteDeps): Router {
     auth.instanceAccess,
     validate({ params: instanceParams, query: groupJidQuery, body: groupSubjectBody, status: 201, answer: groupUpdatedAnswer }, async (ctx, { query, body }) => {
       await supervisor.command(instanceOf(ctx), { kind: 'group-subject', groupJid: groupJidOf(query, body), subject: body.subject });
-      ctx.body = SUCCESS;
+      ctx.body = UPDATE_DONE;
     }),
   );
 
@@ -83,7 +83,7 @@ export function groupRoutes(deps: RouteDeps): Router {
       if (!prepared.ok) throw badRequest(`"image" must be an http(s) URL or base64 of an image: ${prepared.error}`);
       if (!prepared.mimetype.startsWith('image/')) throw badRequest('"image" must be an image');
       await supervisor.command(instanceOf(ctx), { kind: 'group-picture', groupJid, image: prepared.data });
-      ctx.body = SUCCESS;
+      ctx.body = UPDATE_DONE;
     }),
   );
 
@@ -92,7 +92,7 @@ export function groupRoutes(deps: RouteDeps): Router {
     auth.instanceAccess,
     validate({ params: instanceParams, query: groupJidQuery, body: groupDescriptionBody, status: 201, answer: groupUpdatedAnswer }, async (ctx, { query, body }) => {
       await supervisor.command(instanceOf(ctx), { kind: 'group-description', groupJid: groupJidOf(query, body), description: body.description });
-      ctx.body = SUCCESS;
+      ctx.body = UPDATE_DONE;
     }),
   );
 

@@ -10,19 +10,29 @@ import {
   instanceParams,
   setPresenceBody,
 } from '../../schemas/instance.js';
+import { presenceAnswer } from '../../schemas/chat-answers.js';
+import {
+  connectAnswer,
+  connectionStateAnswer,
+  connectionStateView,
+  instanceCreatedAnswer,
+  instanceDoneAnswer,
+  instanceDoneView,
+  instanceListAnswer,
+  instanceStateAnswer,
+  instanceStateView,
+} from '../../schemas/instance-answers.js';
 import { instanceOf, type AppContext } from '../auth.js';
 import { instanceNotFound } from '../errors.js';
 import { createdView, instanceListingView } from '../presenters.js';
 import type { RouteDeps } from '../route-deps.js';
-import { validate } from '../validate.js';
-
-const success = (message: string) => ({ status: 'SUCCESS', error: false, response: { message } });
+import { validate, type ObjectSchema } from '../validate.js';
 
 export function instanceRoutes(deps: RouteDeps): Router {
   const router = new Router({ prefix: '/instance' });
   const { auth } = deps;
 
-  router.post('/create', auth.globalOnly, validate({ body: createInstanceBody, status: 201 }, async (ctx, { body }) => {
+  router.post('/create', auth.globalOnly, validate({ body: createInstanceBody, status: 201, answer: instanceCreatedAnswer }, async (ctx, { body }) => {
     const spec = instanceSpecFrom(body);
     const instance = await createInstance(deps, spec);
     const qr =
@@ -36,7 +46,7 @@ export function instanceRoutes(deps: RouteDeps): Router {
     });
   }));
 
-  router.get('/fetchInstances', auth.anyKey, validate({ query: fetchInstancesQuery }, async (ctx, { query }) => {
+  router.get('/fetchInstances', auth.anyKey, validate({ query: fetchInstancesQuery, answer: instanceListAnswer }, async (ctx, { query }) => {
     const caller = ctx.state.caller;
     const global = caller?.kind === 'global';
     let instances = await deps.repos.instances.list({ name: query.instanceName, id: query.instanceId });
@@ -50,31 +60,31 @@ export function instanceRoutes(deps: RouteDeps): Router {
   router.get(
     '/connect/:instanceName',
     auth.instanceAccess,
-    validate({ params: instanceParams, query: connectQuery }, async (ctx, { query }) => {
+    validate({ params: instanceParams, query: connectQuery, answer: connectAnswer }, async (ctx, { query }) => {
       const instance = instanceOf(ctx);
       const view = await connection.connect(deps, instance, query.number);
-      ctx.body = view.qr ?? { instance: { instanceName: instance.name, state: view.state } };
+      ctx.body = view.qr ?? instanceStateView(instance.name, view.state);
     }),
   );
 
-  // Routes that take nothing but the instance in their path.
-  const byName = (handler: (ctx: AppContext) => Promise<void>) => validate({ params: instanceParams }, handler);
+  // Routes that take nothing but the instance in their path, each with the answer it gives.
+  const byName = (answer: ObjectSchema, handler: (ctx: AppContext) => Promise<void>) => validate({ params: instanceParams, answer }, handler);
 
   router.get(
     '/connectionState/:instanceName',
     auth.instanceAccess,
-    byName(async (ctx) => {
+    byName(connectionStateAnswer, async (ctx) => {
       const instance = instanceOf(ctx);
       const workerState = await deps.supervisor.state(instance);
-      ctx.body = { instance: { instanceName: instance.name, state: instance.connectionStatus, workerState } };
+      ctx.body = connectionStateView(instance.name, instance.connectionStatus, workerState);
     }),
   );
 
-  const restart = byName(async (ctx) => {
+  const restart = byName(instanceStateAnswer, async (ctx) => {
     const instance = instanceOf(ctx);
     await connection.restart(deps, instance);
     const current = (await deps.repos.instances.findById(instance.id)) ?? instance;
-    ctx.body = { instance: { instanceName: current.name, state: current.connectionStatus } };
+    ctx.body = instanceStateView(current.name, current.connectionStatus);
   });
   router.post('/restart/:instanceName', auth.instanceAccess, restart);
   router.put('/restart/:instanceName', auth.instanceAccess, restart);
@@ -82,25 +92,25 @@ export function instanceRoutes(deps: RouteDeps): Router {
   router.delete(
     '/logout/:instanceName',
     auth.instanceAccess,
-    byName(async (ctx) => {
+    byName(instanceDoneAnswer, async (ctx) => {
       await connection.logout(deps, instanceOf(ctx));
-      ctx.body = success('Instance logged out');
+      ctx.body = instanceDoneView('Instance logged out');
     }),
   );
 
   router.delete(
     '/delete/:instanceName',
     auth.instanceAccess,
-    byName(async (ctx) => {
+    byName(instanceDoneAnswer, async (ctx) => {
       await connection.remove(deps, instanceOf(ctx));
-      ctx.body = success('Instance deleted');
+      ctx.body = instanceDoneView('Instance deleted');
     }),
   );
 
   router.post(
     '/setPresence/:instanceName',
     auth.instanceAccess,
-    validate({ params: instanceParams, body: setPresenceBody, status: 201 }, async (ctx, { body }) => {
+    validate({ params: instanceParams, body: setPresenceBody, status: 201, answer: presenceAnswer }, async (ctx, { body }) => {
       await connection.setPresence(deps, instanceOf(ctx), body.presence, body.number);
       ctx.body = { presence: body.presence };
     }),

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { DomainError } from '../../errors.js';
+import { answers, textAnswer } from '../openapi.js';
 
 // The manager page: one HTML document and the script and style esbuild bundles
 // from manager/ into dist/manager/ at build time. Nothing is fetched from
@@ -73,14 +74,14 @@ export function managerRoutes(): Router {
   const router = new Router({ prefix: '/manager' });
   const load = assetLoader();
 
-  router.get('/', (ctx: Context) => {
+  router.get('/', answers(textAnswer('text/html', 'The manager page.'), (ctx: Context) => {
     setPageHeaders(ctx);
     ctx.type = 'text/html; charset=utf-8';
     ctx.body = PAGE;
-  });
+  }));
 
   for (const name of Object.keys(ASSETS) as AssetName[]) {
-    router.get(`/${name}`, async (ctx: Context) => {
+    router.get(`/${name}`, answers(textAnswer(ASSETS[name], 'Part of the manager page, bundled at build time.'), async (ctx: Context) => {
       let content: Buffer;
       try {
         content = await load(name);
@@ -90,7 +91,7 @@ export function managerRoutes(): Router {
       setPageHeaders(ctx);
       ctx.type = ASSETS[name];
       ctx.body = content;
-    });
+    }));
   }
 
   return router;

@@ -111,7 +111,7 @@ export function messageRoutes(deps: RouteDeps): Router {
     '/sendStatus/:instanceName',
     auth.instanceAccess,
     multipartUpload('content', deps.config.server.bodyLimit),
-    validate({ params: instanceParams, body: sendStatusBody }, async (ctx, { body }) => {
+    validate({ params: instanceParams, body: sendStatusBody, status: 201, answer: messageRecordAnswer }, async (ctx, { body }) => {
       const instance = instanceOf(ctx);
       if (body.type === 'text') {
         // Evolution refuses a text post without its background and font.

@@ -7,6 +7,7 @@ import { DomainError } from '../../errors.js';
 import { metaCallbackBody, metaVerificationQuery } from '../../schemas/meta-webhook.js';
 import { safeEqual, type AppContext } from '../auth.js';
 import { forbidden } from '../errors.js';
+import { answers, textAnswer } from '../openapi.js';
 import { validate } from '../validate.js';
 
 /** Where Meta calls: declared apart so the app can keep this route's raw body for the signature. */
@@ -43,26 +44,26 @@ export function metaWebhookRoutes(deps: MetaWebhookDeps): Router {
 
   router.get(
     META_WEBHOOK_PATH,
-    validate({ query: metaVerificationQuery }, (ctx, { query }) => {
+    answers(textAnswer('text/plain', 'hub.challenge, echoed: Meta takes it as the proof.'), validate({ query: metaVerificationQuery }, (ctx, { query }) => {
       const token = query['hub.verify_token'];
       if (query['hub.mode'] !== 'subscribe' || token === undefined || !safeEqual(token, verifyToken)) {
         throw forbidden('The verify token does not match WA_BUSINESS_TOKEN_WEBHOOK');
       }
       ctx.type = 'text/plain';
       ctx.body = query['hub.challenge'] ?? '';
-    }),
+    })),
   );
 
   router.post(
     META_WEBHOOK_PATH,
     signedByMeta(appSecret),
-    validate({ body: metaCallbackBody }, async (ctx) => {
+    answers(textAnswer('text/plain', 'EVENT_RECEIVED, once the callback is stored.'), validate({ body: metaCallbackBody }, async (ctx) => {
       // The body as Meta sent it (validation leaves out blank fields). Stored
       // before the answer: after a 200 Meta does not send it again.
       await deps.metaCallbacks.accept(messagesChanges(ctx.request.body));
       ctx.type = 'text/plain';
       ctx.body = 'EVENT_RECEIVED';
-    }),
+    })),
   );
 
   return router;

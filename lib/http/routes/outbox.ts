@@ -1,23 +1,11 @@
 import Router from '@koa/router';
-import { SINK_NAMES, type OutboxRow } from '../../db/outbox.js';
+import { SINK_NAMES } from '../../db/outbox.js';
 import { instanceParams } from '../../schemas/common.js';
 import { deadLettersQuery, replayBody } from '../../schemas/outbox.js';
+import { deadLettersAnswer, deadLettersView, replayAnswer } from '../../schemas/outbox-answers.js';
 import { instanceOf } from '../auth.js';
 import type { RouteDeps } from '../route-deps.js';
 import { validate } from '../validate.js';
-
-function deadLetterView(row: OutboxRow) {
-  return {
-    id: row.id,
-    eventId: row.eventId,
-    event: row.event,
-    sink: row.sink,
-    destination: row.destination,
-    attempts: row.attempts,
-    lastError: row.lastError,
-    createdAt: new Date(row.createdAt).toISOString(),
-  };
-}
 
 /** Events that used up their retries, per instance: list them, put them back in line. */
 export function outboxRoutes(deps: RouteDeps): Router {
@@ -27,18 +15,18 @@ export function outboxRoutes(deps: RouteDeps): Router {
   router.get(
     '/deadLetters/:instanceName',
     auth.instanceAccess,
-    validate({ params: instanceParams, query: deadLettersQuery }, async (ctx, { query }) => {
+    validate({ params: instanceParams, query: deadLettersQuery, answer: deadLettersAnswer }, async (ctx, { query }) => {
       const instance = instanceOf(ctx);
       const { limit = 50, offset = 0 } = query;
       const page = await deps.outbox.deadLetters(instance.id, { limit, offset });
-      ctx.body = { total: page.total, limit, offset, deadLetters: page.rows.map(deadLetterView) };
+      ctx.body = deadLettersView(page, limit, offset);
     }),
   );
 
   router.post(
     '/replay/:instanceName',
     auth.instanceAccess,
-    validate({ params: instanceParams, body: replayBody }, async (ctx, { body }) => {
+    validate({ params: instanceParams, body: replayBody, answer: replayAnswer }, async (ctx, { body }) => {
       const instance = instanceOf(ctx);
       const replayed = await deps.outbox.replay(instance.id, body.ids ? [...body.ids] : undefined);
       if (replayed > 0) deps.sinks.wake([...SINK_NAMES]);

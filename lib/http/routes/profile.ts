@@ -1,6 +1,15 @@
 import Router from '@koa/router';
-import type { ProfileLookup } from '../../profile/types.js';
+import { UPDATE_DONE, updatedAnswer } from '../../schemas/answer-parts.js';
 import { instanceParams } from '../../schemas/common.js';
+import {
+  businessProfileAnswer,
+  businessView,
+  notBusinessView,
+  privacySettingsAnswer,
+  privacyUpdatedAnswer,
+  profileAnswer,
+  profileView,
+} from '../../schemas/profile-answers.js';
 import {
   privacySettingsBody,
   profileNameBody,
@@ -13,8 +22,6 @@ import { instanceOf } from '../auth.js';
 import { badRequest } from '../errors.js';
 import type { RouteDeps } from '../route-deps.js';
 import { validate } from '../validate.js';
-
-const SUCCESS = { update: 'success' } as const;
 
 /** The instance's own number, or a 400 while it has none (never connected). */
 function ownNumber(instance: Instance): string {
@@ -30,7 +37,7 @@ export function profileRoutes(deps: RouteDeps): Router {
   router.post(
     '/fetchProfile/:instanceName',
     auth.instanceAccess,
-    validate({ params: instanceParams, body: profileNumberBody }, async (ctx, { body }) => {
+    validate({ params: instanceParams, body: profileNumberBody, answer: profileAnswer }, async (ctx, { body }) => {
       const instance = instanceOf(ctx);
       const own = body.number === undefined;
       const found = await supervisor.command(instance, { kind: 'profile-lookup', number: body.number ?? ownNumber(instance) });
@@ -48,23 +55,23 @@ export function profileRoutes(deps: RouteDeps): Router {
   router.post(
     '/fetchBusinessProfile/:instanceName',
     auth.instanceAccess,
-    validate({ params: instanceParams, body: profileNumberBody }, async (ctx, { body }) => {
+    validate({ params: instanceParams, body: profileNumberBody, answer: businessProfileAnswer }, async (ctx, { body }) => {
       const instance = instanceOf(ctx);
       const number = body.number ?? ownNumber(instance);
       const profile = await supervisor.command(instance, { kind: 'business-profile', number });
       if (profile) {
-        ctx.body = { isBusiness: true, ...profile };
+        ctx.body = businessView(profile);
         return;
       }
       const [check] = await supervisor.command(instance, { kind: 'check-numbers', numbers: [number] });
-      ctx.body = { isBusiness: false, message: 'Not is business profile', ...check };
+      ctx.body = notBusinessView(check);
     }),
   );
 
   router.get(
     '/fetchPrivacySettings/:instanceName',
     auth.instanceAccess,
-    validate({ params: instanceParams }, async (ctx) => {
+    validate({ params: instanceParams, answer: privacySettingsAnswer }, async (ctx) => {
       ctx.body = await supervisor.command(instanceOf(ctx), { kind: 'privacy-fetch' });
     }),
   );
@@ -72,36 +79,36 @@ export function profileRoutes(deps: RouteDeps): Router {
   router.post(
     '/updatePrivacySettings/:instanceName',
     auth.instanceAccess,
-    validate({ params: instanceParams, body: privacySettingsBody, status: 201 }, async (ctx, { body }) => {
+    validate({ params: instanceParams, body: privacySettingsBody, status: 201, answer: privacyUpdatedAnswer }, async (ctx, { body }) => {
       const { readreceipts, profile, status, online, last, groupadd } = body;
       const settings = { readreceipts, profile, status, online, last, groupadd };
       await supervisor.command(instanceOf(ctx), { kind: 'privacy-update', settings });
-      ctx.body = { ...SUCCESS, data: settings };
+      ctx.body = { ...UPDATE_DONE, data: settings };
     }),
   );
 
   router.post(
     '/updateProfileName/:instanceName',
     auth.instanceAccess,
-    validate({ params: instanceParams, body: profileNameBody }, async (ctx, { body }) => {
+    validate({ params: instanceParams, body: profileNameBody, answer: updatedAnswer }, async (ctx, { body }) => {
       await supervisor.command(instanceOf(ctx), { kind: 'profile-name', name: body.name });
-      ctx.body = SUCCESS;
+      ctx.body = UPDATE_DONE;
     }),
   );
 
   router.post(
     '/updateProfileStatus/:instanceName',
     auth.instanceAccess,
-    validate({ params: instanceParams, body: profileStatusBody }, async (ctx, { body }) => {
+    validate({ params: instanceParams, body: profileStatusBody, answer: updatedAnswer }, async (ctx, { body }) => {
       await supervisor.command(instanceOf(ctx), { kind: 'profile-status', status: body.status });
-      ctx.body = SUCCESS;
+      ctx.body = UPDATE_DONE;
     }),
   );
 
   router.post(
     '/updateProfilePicture/:instanceName',
     auth.instanceAccess,
-    validate({ params: instanceParams, body: profilePictureUpdateBody }, async (ctx, { body }) => {
+    validate({ params: instanceParams, body: profilePictureUpdateBody, answer: updatedAnswer }, async (ctx, { body }) => {
       const instance = instanceOf(ctx);
       const prepared = await deps.prepareMedia({
         media: body.picture,
@@ -111,34 +118,18 @@ export function profileRoutes(deps: RouteDeps): Router {
       if (!prepared.ok) throw badRequest(`"picture" must be an http(s) URL or base64 of an image: ${prepared.error}`);
       if (!prepared.mimetype.startsWith('image/')) throw badRequest('"picture" must be an image');
       await supervisor.command(instance, { kind: 'profile-picture-update', image: prepared.data });
-      ctx.body = SUCCESS;
+      ctx.body = UPDATE_DONE;
     }),
   );
 
   router.delete(
     '/removeProfilePicture/:instanceName',
     auth.instanceAccess,
-    validate({ params: instanceParams }, async (ctx) => {
+    validate({ params: instanceParams, answer: updatedAnswer }, async (ctx) => {
       await supervisor.command(instanceOf(ctx), { kind: 'profile-picture-remove' });
-      ctx.body = SUCCESS;
+      ctx.body = UPDATE_DONE;
     }),
   );
 
   return router;
-}
-
-/** Evolution's fetchProfile shape. */
-function profileView(found: ProfileLookup, name: string | null, own?: { picture: string | null; status: string }) {
-  const business = found.business;
-  return {
-    wuid: found.wuid,
-    name,
-    numberExists: true,
-    picture: own ? own.picture : found.picture,
-    status: own ? own.status : found.status,
-    isBusiness: business !== null,
-    email: business?.email ?? undefined,
-    description: business?.description ?? undefined,
-    website: business?.website[0] ?? undefined,
-  };
 }

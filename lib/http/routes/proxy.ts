@@ -4,6 +4,7 @@ import { notifyWorker } from '../../instances/connection.js';
 import { assertProxyWorks } from '../../instances/create.js';
 import { instanceParams } from '../../schemas/common.js';
 import { setProxyBody } from '../../schemas/proxy.js';
+import { proxyFindAnswer, proxySetAnswer, proxySetView } from '../../schemas/proxy-answers.js';
 import { instanceOf } from '../auth.js';
 import { respondJson, withRow } from '../presenters.js';
 import type { RouteDeps } from '../route-deps.js';
@@ -16,21 +17,21 @@ export function proxyRoutes(deps: RouteDeps): Router {
   router.post(
     '/set/:instanceName',
     auth.instanceAccess,
-    validate({ params: instanceParams, body: setProxyBody }, async (ctx, { body }) => {
+    validate({ params: instanceParams, body: setProxyBody, status: 201, answer: proxySetAnswer }, async (ctx, { body }) => {
       const instance = instanceOf(ctx);
       const proxy = proxyFromSet(body);
       // Nothing is saved unless the proxy answers: a broken proxy would cut the instance off.
       if (proxy.enabled) await assertProxyWorks(deps, proxy);
       await deps.repos.proxies.save(instance.id, proxy);
       await notifyWorker(deps, instance, 'reload-proxy');
-      respondJson(ctx, { proxy: { instanceName: instance.name, instanceId: instance.id, proxy: proxyView(proxy, true) } }, 201);
+      respondJson(ctx, proxySetView(instance, proxy), 201);
     }),
   );
 
   router.get(
     '/find/:instanceName',
     auth.instanceAccess,
-    validate({ params: instanceParams }, async (ctx) => {
+    validate({ params: instanceParams, answer: proxyFindAnswer }, async (ctx) => {
       const instance = instanceOf(ctx);
       const stored = await deps.repos.proxies.find(instance.id);
       respondJson(ctx, stored ? withRow(instance.id, stored, proxyView(stored.value, true)) : null);

@@ -1,5 +1,6 @@
 import Router from '@koa/router';
 import { settingsFromSet, settingsView } from '../../instance-config/settings.js';
+import { settingsFindAnswer, settingsSetAnswer, settingsSetView } from '../../schemas/settings-answers.js';
 import { notifyWorker } from '../../instances/connection.js';
 import { instanceParams } from '../../schemas/common.js';
 import { setSettingsBody } from '../../schemas/settings.js';
@@ -15,20 +16,20 @@ export function settingsRoutes(deps: RouteDeps): Router {
   router.post(
     '/set/:instanceName',
     auth.instanceAccess,
-    validate({ params: instanceParams, body: setSettingsBody }, async (ctx, { body }) => {
+    validate({ params: instanceParams, body: setSettingsBody, status: 201, answer: settingsSetAnswer }, async (ctx, { body }) => {
       const instance = instanceOf(ctx);
       const current = await deps.repos.settings.find(instance.id);
       const next = settingsFromSet(body, current?.value);
       await deps.repos.settings.save(instance.id, next);
       await notifyWorker(deps, instance, 'reload-settings');
-      respondJson(ctx, { settings: { instanceName: instance.name, instanceId: instance.id, settings: settingsView(next) } }, 201);
+      respondJson(ctx, settingsSetView(instance, next), 201);
     }),
   );
 
   router.get(
     '/find/:instanceName',
     auth.instanceAccess,
-    validate({ params: instanceParams }, async (ctx) => {
+    validate({ params: instanceParams, answer: settingsFindAnswer }, async (ctx) => {
       const instance = instanceOf(ctx);
       const stored = await deps.repos.settings.find(instance.id);
       respondJson(ctx, stored ? withRow(instance.id, stored, settingsView(stored.value)) : null);

@@ -1,6 +1,7 @@
 import Router from '@koa/router';
 import { instanceParams } from '../../schemas/common.js';
 import { createTemplateBody } from '../../schemas/template.js';
+import { templateAnswer, templateListAnswer } from '../../schemas/template-answers.js';
 import { instanceOf } from '../auth.js';
 import type { RouteDeps } from '../route-deps.js';
 import { validate } from '../validate.js';
@@ -16,7 +17,7 @@ export function templateRoutes(deps: RouteDeps): Router {
   router.post(
     '/create/:instanceName',
     auth.instanceAccess,
-    validate({ params: instanceParams, body: createTemplateBody, status: 201 }, async (ctx, { body }) => {
+    validate({ params: instanceParams, body: createTemplateBody, status: 201, answer: templateAnswer }, async (ctx, { body }) => {
       const template = {
         name: body.name,
         category: body.category,
@@ -32,7 +33,7 @@ export function templateRoutes(deps: RouteDeps): Router {
   router.get(
     '/find/:instanceName',
     auth.instanceAccess,
-    validate({ params: instanceParams }, async (ctx) => {
+    validate({ params: instanceParams, answer: templateListAnswer }, async (ctx) => {
       ctx.body = await supervisor.command(instanceOf(ctx), { kind: 'template-find' });
     }),
   );
