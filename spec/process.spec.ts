@@ -82,6 +82,8 @@ describe('the gateway process', function () {
       const res = await gateway.api().get('/', { key: null });
       expect(res.status).to.equal(200);
       expect(res.body).to.include({ status: 200, name: 'wa-gateway', version: '0.1.0' });
+      // Evolution's links to its manager and documentation, on the address the client used.
+      expect(res.body).to.include({ manager: `${gateway.url}/manager`, documentation: `${gateway.url}/docs` });
     });
 
     it('GET /health tells that the database answers and how many workers run', async () => {

@@ -25,13 +25,15 @@ const healthCheckAnswer = {
 
 export const serviceInfoAnswer = {
   type: 'object',
-  required: ['status', 'message', 'name', 'version', 'clientName', 'uptimeSeconds'],
+  required: ['status', 'message', 'name', 'version', 'clientName', 'manager', 'documentation', 'uptimeSeconds'],
   properties: {
     status: { const: 200 },
     message: { type: 'string' },
     name: { type: 'string' },
     version: { type: 'string' },
     clientName: { type: 'string' },
+    manager: { type: 'string', format: 'uri', description: 'The manager page, as Evolution links its own.' },
+    documentation: { type: 'string', format: 'uri', description: 'The API documentation (Swagger UI of /openapi.json).' },
     uptimeSeconds,
   },
 } as const;
@@ -81,12 +83,15 @@ export const readinessAnswer = {
   },
 } as const;
 
-export const serviceInfoView = (name: string, version: string, clientName: string, uptime: number) => ({
+/** `origin` is how the client reached us (scheme, host, port): the links are built on it, as Evolution builds its own. */
+export const serviceInfoView = (name: string, version: string, clientName: string, origin: string, uptime: number) => ({
   status: 200 as const,
   message: `${name} is running`,
   name,
   version,
   clientName,
+  manager: `${origin}/manager`,
+  documentation: `${origin}/docs`,
   uptimeSeconds: uptime,
 });
 

@@ -48,7 +48,7 @@ export function serviceRoutes(deps: RouteDeps): Router {
   const uptime = () => Math.round((Date.now() - startedAt) / 1000);
 
   router.get('/', answers({ body: serviceInfoAnswer }, (ctx: Context) => {
-    ctx.body = serviceInfoView(SERVICE_NAME, deps.version, deps.config.clientName, uptime());
+    ctx.body = serviceInfoView(SERVICE_NAME, deps.version, deps.config.clientName, `${ctx.protocol}://${ctx.host}`, uptime());
   }));
 
   // The Evolution manager's login check: the global key only, as Evolution's guard has it.
